@@ -1,0 +1,31 @@
+"""publish: turn messy clinical source material into trustworthy documents.
+
+The public API is what this module exposes. Heavy libraries (WeasyPrint,
+ebooklib) load only when a build actually runs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from publish.build import BuildResult
+    from publish.normalize import NormalizeResult
+
+__all__ = ["__version__", "build", "normalize"]
+
+
+def normalize(*args: Any, **kwargs: Any) -> NormalizeResult:
+    """Normalize raw source documents; see `publish.normalize.normalize_paths`."""
+    from publish.normalize import normalize_paths
+
+    return normalize_paths(*args, **kwargs)
+
+
+def build(*args: Any, **kwargs: Any) -> BuildResult:
+    """Build a topic's artifacts; see `publish.build.build_topics`."""
+    from publish.build import build_topics
+
+    return build_topics(*args, **kwargs)

@@ -1,0 +1,102 @@
+"""The `publish` command line: a thin Click group. Heavy imports stay inside commands."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from publish import __version__
+from publish.errors import EXIT_CHECK_FAILED, EXIT_INTERNAL, PublishError
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class State:
+    debug = False
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="publish")
+@click.option("--debug", is_flag=True, help="Show a traceback when something fails.")
+def cli(debug: bool) -> None:
+    """Turn clinical source material into patient handouts, e-books and clinician sheets.
+
+    \b
+    Example:
+      publish normalize            # seeds/raw -> seeds/normalized
+      publish build                # every topic -> dist/
+    """
+    State.debug = debug
+
+
+def _err(message: str) -> None:
+    click.echo(message, err=True)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("seeds/normalized"), show_default=True, help="Folder for <id>.md files.")
+@click.option("--overrides", type=click.Path(dir_okay=False, path_type=Path),
+              help="Metadata overrides file. [default: seeds/overrides.yaml beside the raw folder]")
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 and list files that would change.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and stale files.")
+def normalize(paths: tuple[Path, ...], out: Path, overrides: Path | None, check: bool, quiet: bool) -> None:
+    """Read raw source documents into normalized sources (YAML front matter + CommonMark).
+
+    PATHS are files or folders of raw documents (default: seeds/raw). Each input
+    becomes OUT/<id>.md. Bad inputs are reported one per line; the others still run.
+
+    \b
+    Examples:
+      publish normalize
+      publish normalize notes/episode-12.txt --out seeds/normalized
+      publish normalize --check    # in CI: fail if committed files are stale
+    """
+    from publish.normalize import normalize_paths
+
+    result = normalize_paths(paths or (Path("seeds/raw"),), out, check=check, overrides=overrides)
+    for error in result.errors:
+        _err(f"error: {error.format_message()}")
+    if not quiet:
+        for path in result.written:
+            click.echo(f"wrote {path}")
+        if not check:
+            click.echo(f"{len(result.sources)} sources: {len(result.written)} written, "
+                       f"{len(result.unchanged)} unchanged, {len(result.errors)} failed")
+    for path in result.stale:
+        click.echo(f"would change {path}")
+    if result.errors:
+        sys.exit(result.errors[0].exit_code)
+    if result.stale:
+        sys.exit(EXIT_CHECK_FAILED)
+
+
+def main() -> None:
+    """Entry point: one-line errors with documented exit codes; tracebacks only with --debug."""
+    debug = "--debug" in sys.argv[1:]
+    try:
+        cli.main(standalone_mode=False)
+    except PublishError as exc:
+        if debug:
+            traceback.print_exc()
+        _err(f"error: {exc.format_message()}")
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        _err("aborted")
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if debug:
+            traceback.print_exc()
+        _err(f"internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)")
+        sys.exit(EXIT_INTERNAL)

@@ -1,0 +1,75 @@
+"""YAML front matter: split it from the body, load it safely, dump it canonically.
+
+Aliases are refused outright: a normalized file never needs them, and a
+"billion laughs" document must not be able to exhaust memory.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from publish.errors import InputError
+
+_FENCE = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.DOTALL)
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """A safe loader that rejects anchors and aliases."""
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                None, None, "aliases are not allowed in front matter", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def split(text: str) -> tuple[str | None, str, int]:
+    """Return (front matter text or None, body, 1-based line where the body starts)."""
+    match = _FENCE.match(text)
+    if not match:
+        return None, text, 1
+    return match.group(1) or "", text[match.end() :], text[: match.end()].count("\n") + 1
+
+
+def load(yaml_text: str, path: Path | str) -> dict[str, Any]:
+    """Parse front matter into a mapping; errors name the file and line."""
+    try:
+        data = yaml.load(yaml_text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark else None  # +1 for 1-based, +1 for the opening fence
+        raise InputError(f"front matter is not valid YAML: {exc.problem}", path, line) from exc
+    except yaml.YAMLError as exc:
+        raise InputError(f"front matter is not valid YAML: {exc}", path, 2) from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InputError(
+            f"front matter must be a mapping, not a {type(data).__name__}", path, 2
+        )
+    return data
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style; multi-line strings as literal blocks so removed text reads as written."""
+
+
+def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str_representer)
+
+
+def dump(data: dict[str, Any]) -> str:
+    """Canonical YAML for front matter: key order kept, unicode kept, stable wrapping."""
+    return yaml.dump(
+        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=88, default_flow_style=False
+    )

@@ -1,0 +1,117 @@
+"""Turn chunks of plain text into body blocks, removing what is not content.
+
+One pass classifies each chunk (comment thread, boilerplate, call to action,
+advertisement, list, heading, paragraph); a second pass drops headings left
+with nothing under them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from publish.normalize import rules
+from publish.normalize.chunks import Chunk
+from publish.normalize.model import Block, BulletList, Heading, Paragraph, Removal
+
+_PROMO_REASONS = {"advertisement", "call-to-action", "boilerplate"}
+
+
+@dataclass
+class Item:
+    """A chunk's fate: a block in the body, or a removal."""
+
+    line: int
+    raw: str
+    block: Block | None = None
+    removal: Removal | None = None
+
+
+@dataclass
+class BodyResult:
+    blocks: list[Block]
+    removed: list[Removal]
+    promoters: list[str] = field(default_factory=list)
+    """Businesses that advertise themselves in the text ('Visit NuLife for ...')."""
+
+
+def classify(chunks: list[Chunk], *, escape: bool = True) -> tuple[list[Item], list[str]]:
+    """First pass: one Item per chunk (a comment thread collapses into one)."""
+    items: list[Item] = []
+    promoters: list[str] = []
+    index = 0
+    tail_start = max(len(chunks) - 3, 0)
+    while index < len(chunks):
+        chunk = chunks[index]
+        text = chunk.text
+        thread = rules.COMMENTS_START.match(text) if chunk.is_single_line else None
+        if thread:
+            end = index + 1
+            while end < len(chunks) and not rules.COMMENTS_END.match(chunks[end].text):
+                end += 1
+            body = chunks[index + 1 : end]
+            count = sum(len(c.items()) if c.is_list else 1 for c in body)
+            last = min(end, len(chunks) - 1)
+            raw = "\n\n".join(c.raw for c in chunks[index : last + 1])
+            declared = thread.group("n") or thread.group("m")
+            removal = Removal(
+                "comments", raw, chunk.line, count=count, declared=int(declared) if declared else None
+            )
+            items.append(Item(chunk.line, raw, removal=removal))
+            index = last + 1
+            continue
+        items.append(_classify_one(chunk, index >= tail_start, promoters, escape))
+        index += 1
+    return items, promoters
+
+
+def _classify_one(chunk: Chunk, in_tail: bool, promoters: list[str], escape: bool) -> Item:
+    text = chunk.text
+    item = Item(chunk.line, chunk.raw)
+    esc = rules.escape_markdown if escape else (lambda s: s)
+    visit = rules.ADVERT_VISIT.match(text)
+    if chunk.is_single_line and rules.IMAGE_CAPTION.match(text):
+        item.removal = Removal("boilerplate", chunk.raw, chunk.line)
+    elif rules.BOILERPLATE.search(text) and len(text) < 300:
+        item.removal = Removal("boilerplate", chunk.raw, chunk.line)
+    elif rules.CALL_TO_ACTION.search(text) and len(text) < 300 and not chunk.is_list:
+        item.removal = Removal("call-to-action", chunk.raw, chunk.line)
+    elif visit or (in_tail and rules.ADVERT_SELF.search(text) and not chunk.is_list):
+        if visit:
+            promoters.append(visit.group("name"))
+        item.removal = Removal("advertisement", chunk.raw, chunk.line)
+    elif chunk.is_list:
+        item.block = BulletList(tuple(rules.bold_label(esc(i)) for i in chunk.items()))
+    elif chunk.is_single_line and rules.looks_like_heading(text):
+        item.block = Heading(2, esc(rules.heading_text(text)))
+    else:
+        item.block = Paragraph(esc(text))
+    return item
+
+
+def drop_empty_sections(items: list[Item]) -> list[Item]:
+    """A heading with nothing under it goes: as promotion when only promotion was under it."""
+    result = list(items)
+    for index, item in enumerate(result):
+        if not isinstance(item.block, Heading):
+            continue
+        section = []
+        for later in result[index + 1 :]:
+            if isinstance(later.block, Heading) and later.block.level <= item.block.level:
+                break
+            section.append(later)
+        if any(later.block is not None for later in section):
+            continue
+        reasons = {later.removal.reason for later in section if later.removal}
+        promo = bool(reasons) and reasons <= _PROMO_REASONS and reasons != {"boilerplate"}
+        reason = "advertisement" if promo else "empty-section"
+        result[index] = Item(item.line, item.raw, removal=Removal(reason, item.raw, item.line))
+    return result
+
+
+def build_body(chunks: list[Chunk], *, escape: bool = True) -> BodyResult:
+    """Chunks of plain text to body blocks plus everything removed, in document order."""
+    items, promoters = classify(chunks, escape=escape)
+    items = drop_empty_sections(items)
+    blocks = [item.block for item in items if item.block is not None]
+    removed = [item.removal for item in items if item.removal is not None]
+    return BodyResult(blocks, removed, promoters)

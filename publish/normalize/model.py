@@ -1,0 +1,134 @@
+"""The normalized source: dataclasses and their file form (YAML front matter + CommonMark)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from publish import frontmatter
+
+KINDS = {
+    "video-summary": "a wiki-style summary of a video, with timestamps into it",
+    "podcast-notes": "show notes of a podcast episode: title, show, date, bulleted sections",
+    "web-article": "an article from a web site: title, date and category line, sections",
+    "video-page": "a video's web page: title, description with a link, text, comment thread",
+    "report": "a plain report with section headings and no metadata of its own",
+    "wiki-page": "a Markdown page with front matter that is not a video summary",
+}
+"""What each `kind` means."""
+
+REASONS = {
+    "advertisement": "sells a product or service (a clinic, a course)",
+    "call-to-action": "asks the reader to do something for the publisher (join, sign up, visit)",
+    "boilerplate": "text that is the same on every page (privacy lines, image captions)",
+    "comments": "a reader comment thread; removed whole, with the number of comments",
+    "empty-section": "a heading with no content under it",
+    "markup": "HTML tags; their text content is kept",
+    "metadata": "a line whose content moved into the front matter",
+    "navigation": "links and menus that lead elsewhere on the site",
+}
+"""Why something was removed: the `reason` vocabulary."""
+
+FLAGS = {
+    "promotional": "the source advertises a product or service; it is evidence of nothing",
+    "undated": "no publication date could be found",
+    "untitled": "the raw text has no title and no override gives one",
+    "relative-dates": "the text says 'last year' or similar and the source has no date",
+}
+"""Judgements a clinician must see: the `flags` vocabulary."""
+
+
+@dataclass(frozen=True)
+class Removal:
+    """One piece of raw text that is not in the body, and why."""
+
+    reason: str
+    text: str
+    line: int | None = None
+    count: int | None = None
+    """For comments: how many comments the thread held."""
+    declared: int | None = None
+    """For comments: how many the page said it had (e.g. '21 Comments')."""
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"reason": self.reason}
+        if self.line is not None:
+            data["line"] = self.line
+        if self.count is not None:
+            data["count"] = self.count
+        if self.declared is not None:
+            data["declared"] = self.declared
+        data["text"] = self.text
+        return data
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+
+
+@dataclass(frozen=True)
+class BulletList:
+    items: tuple[str, ...]
+
+
+Block = Heading | Paragraph | BulletList
+
+
+def blocks_to_markdown(blocks: list[Block]) -> str:
+    """CommonMark for a list of blocks, one blank line between blocks."""
+    parts = []
+    for block in blocks:
+        if isinstance(block, Heading):
+            parts.append(f"{'#' * block.level} {block.text}")
+        elif isinstance(block, Paragraph):
+            parts.append(block.text)
+        else:
+            parts.append("\n".join(f"- {item}" for item in block.items))
+    return "\n\n".join(parts) + "\n" if parts else ""
+
+
+_OPTIONAL = ("publisher", "published", "url", "category", "speakers", "authors", "video_id")
+
+
+@dataclass
+class NormalizedSource:
+    """A raw document, cleaned, with provenance. Field order is file order."""
+
+    id: str
+    title: str
+    kind: str
+    language: str
+    source_file: str
+    sha256: str
+    body: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    """Optional fields found in the raw text: publisher, published, url, category, ..."""
+    overridden: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
+    removed: list[Removal] = field(default_factory=list)
+
+    def front_matter(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "title": self.title, "kind": self.kind}
+        data["language"] = self.language
+        for key in _OPTIONAL:
+            if self.meta.get(key):
+                data[key] = self.meta[key]
+        data["source_file"] = self.source_file
+        data["sha256"] = self.sha256
+        for key in ("overridden", "flags", "related"):
+            if getattr(self, key):
+                data[key] = list(getattr(self, key))
+        if self.removed:
+            data["removed"] = [r.to_dict() for r in self.removed]
+        return data
+
+    def to_text(self) -> str:
+        return f"---\n{frontmatter.dump(self.front_matter())}---\n\n{self.body}"

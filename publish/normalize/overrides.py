@@ -1,0 +1,51 @@
+"""Metadata that people add by hand for what a raw document lacks (seeds/overrides.yaml)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from publish import frontmatter
+from publish.errors import InputError
+from publish.normalize.model import KINDS
+
+FIELDS = ("title", "kind", "language", "publisher", "published", "url", "category", "authors", "speakers")
+"""The fields an override may set. Overrides win over what the raw text gives."""
+
+FILE_NAME = "overrides.yaml"
+
+
+def load_overrides(path: Path | None) -> dict[str, dict[str, Any]]:
+    """Overrides keyed by raw file name; every field checked, errors name file and field."""
+    if path is None or not path.is_file():
+        return {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read overrides: {exc}", path) from exc
+    data = frontmatter.load(text, path) if text.strip() else {}
+    result: dict[str, dict[str, Any]] = {}
+    for name, fields in data.items():
+        if not isinstance(fields, dict):
+            raise InputError(f"overrides for {name!r} must be a mapping", path)
+        for key, value in fields.items():
+            if key not in FIELDS:
+                raise InputError(f"unknown override field {key!r} for {name!r}; allowed: {', '.join(FIELDS)}", path)
+            if key == "kind" and value not in KINDS:
+                raise InputError(f"unknown kind {value!r} for {name!r}", path)
+            if key == "published":
+                fields[key] = _iso(value, name, path)
+            if key in ("authors", "speakers") and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                raise InputError(f"override {key!r} for {name!r} must be a list of names", path)
+        result[str(name)] = fields
+    return result
+
+
+def _iso(value: object, name: str, path: Path) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    try:
+        return date.fromisoformat(str(value)).isoformat()
+    except ValueError as exc:
+        raise InputError(f"override 'published' for {name!r} is not an ISO date: {value!r}", path) from exc

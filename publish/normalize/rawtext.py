@@ -1,0 +1,60 @@
+"""Decode raw bytes into text, refusing what is not a text document."""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+from pathlib import Path
+
+from publish.errors import InputError
+
+MAX_BYTES = 2 * 1024 * 1024
+"""Largest raw document accepted (2 MiB): far above any real article, well below trouble."""
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def read_raw(path: Path) -> bytes:
+    """Read a raw file's bytes, enforcing existence and the size limit."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError as exc:
+        raise InputError("no such file", path) from exc
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", path) from exc
+    if size > MAX_BYTES:
+        raise InputError(f"file is {size} bytes, over the {MAX_BYTES}-byte limit", path)
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", path) from exc
+
+
+def decode(data: bytes, path: Path | str) -> str:
+    """UTF-8 (or a BOM-marked UTF-8/UTF-16) to NFC text with LF line endings."""
+    if len(data) > MAX_BYTES:
+        raise InputError(f"document is {len(data)} bytes, over the {MAX_BYTES}-byte limit", path)
+    encoding = "utf-8"
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            encoding = name
+            break
+    if encoding == "utf-8" and b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise InputError("binary file (contains NUL bytes), not a text document", path, line)
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"not valid {encoding.upper()} text (byte {exc.start})", path, line) from exc
+    if "\x00" in text:
+        raise InputError("binary file (contains NUL characters), not a text document", path)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text)
+    if not text.strip():
+        raise InputError("empty document", path)
+    return text

@@ -1,0 +1,319 @@
+"""Readers: one per kind of raw document, each recognising its kind by structure.
+
+`READERS` is the ordered registry; the first reader whose `matches` is true
+reads the document. The report reader matches anything and comes last.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, ClassVar
+
+from publish import frontmatter
+from publish.normalize import rules
+from publish.normalize.body import Item, build_body, drop_empty_sections
+from publish.normalize.chunks import Chunk, split_chunks
+from publish.normalize.model import BulletList, Heading, Paragraph, Removal
+
+
+@dataclass
+class Draft:
+    """What a reader found, before overrides and the id are applied."""
+
+    kind: str
+    title: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+    blocks: list = field(default_factory=list)
+    removed: list[Removal] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
+    language: str | None = None
+    flags: set[str] = field(default_factory=set)
+
+
+class Reader:
+    """Recognise one kind of document and read it into a Draft."""
+
+    kind: ClassVar[str]
+
+    def matches(self, text: str, chunks: list[Chunk]) -> bool:
+        raise NotImplementedError
+
+    def read(self, text: str, chunks: list[Chunk], path: Path | str) -> Draft:
+        raise NotImplementedError
+
+
+def _single(chunks: list[Chunk], index: int) -> str | None:
+    if index < len(chunks) and chunks[index].is_single_line:
+        return chunks[index].text
+    return None
+
+
+def _metadata(chunk: Chunk) -> Removal:
+    return Removal("metadata", chunk.raw, chunk.line)
+
+
+def _finish_plain(draft: Draft, chunks: list[Chunk]) -> Draft:
+    body = build_body(chunks)
+    draft.blocks = body.blocks
+    draft.removed.extend(body.removed)
+    if body.promoters and not draft.meta.get("publisher"):
+        draft.meta["publisher"] = body.promoters[0]
+    return draft
+
+
+class WikiReader(Reader):
+    """Markdown with YAML front matter, `From: [[channel]]`, timestamp links and [[wiki links]]."""
+
+    kind = "video-summary"
+    _FROM = re.compile(r"^From:\s*(?:\[\[(?P<link>[^\]|]+)(?:\|[^\]]*)?\]\]|(?P<plain>[^<]+?))\s*(?:<br\s*/?>)?\s*$", re.I)
+    _HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
+
+    def matches(self, text: str, chunks: list[Chunk]) -> bool:
+        return frontmatter.split(text)[0] is not None
+
+    def read(self, text: str, chunks: list[Chunk], path: Path | str) -> Draft:
+        fm_text, body, first_line = frontmatter.split(text)
+        fm = frontmatter.load(fm_text or "", path)
+        draft = Draft(kind="wiki-page")
+        draft.title = _str(fm.get("title"))
+        draft.language = _str(fm.get("language") or fm.get("lang"))
+        video = _str(fm.get("videoId") or fm.get("video_id") or fm.get("youtube_id"))
+        if video:
+            draft.meta["video_id"] = video
+            draft.meta["url"] = f"https://www.youtube.com/watch?v={video}"
+        if _str(fm.get("url") or fm.get("source")):
+            draft.meta["url"] = _str(fm.get("url") or fm.get("source"))
+        published = _as_date(fm.get("published") or fm.get("date"))
+        if published:
+            draft.meta["published"] = published
+        for key in ("authors", "speakers"):
+            if isinstance(fm.get(key), list):
+                draft.meta[key] = [str(v) for v in fm[key]]
+        items = self._items(body, first_line, draft)
+        items = drop_empty_sections(items)
+        draft.blocks = [i.block for i in items if i.block is not None]
+        draft.removed.extend(i.removal for i in items if i.removal is not None)
+        if video or any("[@@SELF" in _block_text(b) for b in draft.blocks):
+            draft.kind = "video-summary"
+        return draft
+
+    def _items(self, body: str, first_line: int, draft: Draft) -> list[Item]:
+        items: list[Item] = []
+        for chunk in self._chunks(body, first_line):
+            from_line = self._FROM.match(chunk.text) if chunk.is_single_line else None
+            if from_line and not draft.meta.get("publisher"):
+                draft.meta["publisher"] = (from_line.group("link") or from_line.group("plain")).strip()
+                items.append(Item(chunk.line, chunk.raw, removal=_metadata(chunk)))
+                continue
+            heading = self._HEADING.match(chunk.text) if chunk.is_single_line else None
+            if heading:
+                level = len(heading.group("hashes"))
+                text = self._inline(heading.group("text"), chunk.line, draft)
+                if level == 1 and draft.title and text == draft.title:
+                    items.append(Item(chunk.line, chunk.raw, removal=_metadata(chunk)))
+                    continue
+                block = Heading(max(level, 2), text)
+            elif chunk.is_list:
+                cleaned = (self._inline(i, chunk.line, draft) for i in chunk.items())
+                block = BulletList(tuple(i for i in cleaned if i))
+            else:
+                block = Paragraph(self._inline(chunk.text, chunk.line, draft))
+            empty = isinstance(block, BulletList) and not block.items or not _block_text(block)
+            if empty:
+                items.append(Item(chunk.line, chunk.raw, removal=Removal("markup", chunk.raw, chunk.line)))
+            else:
+                items.append(Item(chunk.line, chunk.raw, block=block))
+        return items
+
+    def _chunks(self, body: str, first_line: int) -> list[Chunk]:
+        """Markdown chunks; a heading or `From:` line is always a chunk of its own."""
+        result: list[Chunk] = []
+        for chunk in split_chunks(body, first_line):
+            current: list[str] = []
+            start = chunk.line
+            for offset, line in enumerate(chunk.lines):
+                if self._HEADING.match(line.strip()) or self._FROM.match(line.strip()):
+                    if current:
+                        result.append(Chunk(tuple(current), start))
+                    result.append(Chunk((line.strip(),), chunk.line + offset))
+                    current, start = [], chunk.line + offset + 1
+                else:
+                    current.append(line)
+            if current:
+                result.append(Chunk(tuple(current), start))
+        return result
+
+    def _inline(self, text: str, line: int, draft: Draft) -> str:
+        text = rules.timestamp_to_citation(text)
+        text = rules.strip_markup(text, line, draft.removed)
+        return rules.strip_wikilinks(text, draft.related)
+
+
+class PodcastReader(Reader):
+    """Podcast show notes: image caption, title, show, date line, then `Heading:` + bullets."""
+
+    kind = "podcast-notes"
+
+    def _date_index(self, chunks: list[Chunk]) -> int | None:
+        for index in range(min(5, len(chunks))):
+            text = _single(chunks, index)
+            if text and rules.parse_date(text) and not rules.DATE_AND_CATEGORY.match(text):
+                return index
+        return None
+
+    def matches(self, text: str, chunks: list[Chunk]) -> bool:
+        first = _single(chunks, 0) or ""
+        if rules.IMAGE_CAPTION.match(first) and "podcast" in first.lower():
+            return True
+        date_at = self._date_index(chunks)
+        has_lists = any(c.is_list for c in chunks)
+        return date_at is not None and date_at >= 1 and has_lists
+
+    def read(self, text: str, chunks: list[Chunk], path: Path | str) -> Draft:
+        draft = Draft(kind=self.kind)
+        date_at = self._date_index(chunks)
+        header_end = date_at + 1 if date_at is not None else 0
+        names: list[str] = []
+        for chunk in chunks[:header_end]:
+            if rules.IMAGE_CAPTION.match(chunk.text):
+                draft.removed.append(Removal("boilerplate", chunk.raw, chunk.line))
+                continue
+            draft.removed.append(_metadata(chunk))
+            parsed = rules.parse_date(chunk.text)
+            if parsed:
+                draft.meta["published"] = parsed.isoformat()
+            else:
+                names.append(chunk.text)
+        if names:
+            draft.title = names[0]
+        if len(names) > 1:
+            draft.meta["publisher"] = names[1]
+        return _finish_plain(draft, chunks[header_end:])
+
+
+class ExplainerReader(Reader):
+    """A video's page: 'Title – Publisher Explains', a 'For more information … visit: URL' line,
+    quoted experts and a comment thread."""
+
+    kind = "video-page"
+
+    def matches(self, text: str, chunks: list[Chunk]) -> bool:
+        first = _single(chunks, 0) or ""
+        if rules.EXPLAINS_TITLE.match(first):
+            return True
+        return any(rules.MORE_INFO_LINK.match(c.text) for c in chunks[:3])
+
+    def read(self, text: str, chunks: list[Chunk], path: Path | str) -> Draft:
+        draft = Draft(kind=self.kind)
+        rest = list(chunks)
+        first = _single(rest, 0)
+        title = rules.EXPLAINS_TITLE.match(first or "")
+        if title:
+            draft.title = title.group("title").strip()
+            draft.meta["publisher"] = title.group("publisher").strip()
+            draft.removed.append(_metadata(rest.pop(0)))
+        elif first and rules.looks_like_heading(first):
+            draft.title = first
+            draft.removed.append(_metadata(rest.pop(0)))
+        for chunk in list(rest[:3]):
+            link = rules.MORE_INFO_LINK.match(chunk.text)
+            if link:
+                draft.meta["url"] = link.group("url").rstrip(".,;)")
+                draft.removed.append(Removal("metadata", chunk.raw, chunk.line))
+                rest.remove(chunk)
+                break
+        _finish_plain(draft, rest)
+        speakers: list[str] = []
+        for block in draft.blocks:
+            for match in rules.ATTRIBUTION.finditer(_block_text(block)):
+                person = f"{match.group('name')}, {match.group('credentials')}"
+                if person not in speakers:
+                    speakers.append(person)
+        if speakers:
+            draft.meta["speakers"] = speakers
+        return draft
+
+
+class ArticleReader(Reader):
+    """A web article: title line, 'Jan 3, 2024 | Category', short-line headings, tips, ads."""
+
+    kind = "web-article"
+    _BYLINE = re.compile(r"^By\s+(?P<names>[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:\s*(?:,|and)\s*[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})*)$")
+
+    def _byline(self, chunks: list[Chunk]) -> re.Match[str] | None:
+        text = _single(chunks, 1)
+        match = rules.DATE_AND_CATEGORY.match(text or "")
+        return match if match and rules.parse_date(match.group("date")) else None
+
+    def matches(self, text: str, chunks: list[Chunk]) -> bool:
+        return _single(chunks, 0) is not None and self._byline(chunks) is not None
+
+    def read(self, text: str, chunks: list[Chunk], path: Path | str) -> Draft:
+        draft = Draft(kind=self.kind, title=chunks[0].text)
+        byline = self._byline(chunks)
+        assert byline is not None
+        draft.meta["published"] = rules.parse_date(byline.group("date")).isoformat()  # type: ignore[union-attr]
+        draft.meta["category"] = byline.group("category").strip()
+        draft.removed.extend(_metadata(c) for c in chunks[:2])
+        rest = chunks[2:]
+        author = self._BYLINE.match(_single(rest, 0) or "")
+        if author:
+            draft.meta["authors"] = re.split(r"\s*(?:,|\band\b)\s*", author.group("names"))
+            draft.removed.append(_metadata(rest.pop(0)))
+        return _finish_plain(draft, rest)
+
+
+class ReportReader(Reader):
+    """Plain text with short-line headings; the title, if any, is a short first line."""
+
+    kind = "report"
+
+    def matches(self, text: str, chunks: list[Chunk]) -> bool:
+        return True
+
+    def read(self, text: str, chunks: list[Chunk], path: Path | str) -> Draft:
+        draft = Draft(kind=self.kind)
+        rest = list(chunks)
+        first = _single(rest, 0)
+        if first and len(rest) > 1 and rules.looks_like_heading(first) and not rest[1].is_single_line:
+            draft.title = first
+            draft.removed.append(_metadata(rest.pop(0)))
+        return _finish_plain(draft, rest)
+
+
+READERS: tuple[Reader, ...] = (
+    WikiReader(),
+    PodcastReader(),
+    ExplainerReader(),
+    ArticleReader(),
+    ReportReader(),
+)
+
+
+def pick_reader(text: str, chunks: list[Chunk]) -> Reader:
+    return next(reader for reader in READERS if reader.matches(text, chunks))
+
+
+def _block_text(block: object) -> str:
+    if isinstance(block, BulletList):
+        return " ".join(block.items)
+    return getattr(block, "text", "")
+
+
+def _str(value: object) -> str | None:
+    return str(value).strip() or None if value is not None else None
+
+
+def _as_date(value: object) -> str | None:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        parsed = rules.parse_date(value)
+        return parsed.isoformat() if parsed else None
+    return None
+
+
+__all__ = ["READERS", "Draft", "Reader", "pick_reader"]

@@ -1,0 +1,184 @@
+"""Cleaning rules: small named patterns and passes, shared by all readers.
+
+Each rule says what it recognises in words a reviewer can check. Rules look at
+the shape and wording of text, never at which file it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from publish.normalize.model import Removal
+
+# --- dates -----------------------------------------------------------------
+
+_DATE_FORMATS = (
+    "%a %b %d %Y",  # Sun Aug 06 2023 (a JavaScript Date)
+    "%A %B %d %Y",
+    "%b %d, %Y",  # Jan 3, 2024
+    "%B %d, %Y",  # January 3, 2024
+    "%d %B %Y",  # 3 January 2024
+    "%d %b %Y",
+    "%Y-%m-%d",
+)
+
+
+def parse_date(text: str) -> date | None:
+    """A calendar date written in one of the common web and podcast forms."""
+    cleaned = re.sub(r"\s+", " ", text.strip().rstrip("."))
+    cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", cleaned)
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(cleaned, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+DATE_AND_CATEGORY = re.compile(r"^(?P<date>[^|]{6,30}?)\s*\|\s*(?P<category>[^|]{1,60})$")
+"""A web article's byline: 'Jan 3, 2024 | Ketamine IV'."""
+
+# --- titles, links, people -------------------------------------------------
+
+EXPLAINS_TITLE = re.compile(r"^(?P<title>.+?)\s+[–—-]\s+(?P<publisher>.+?)\s+Explains\.?$")
+"""A video series title: 'Ketamine & Depression: How it Works – Yale Medicine Explains'."""
+
+MORE_INFO_LINK = re.compile(r"^For more information\b.*?\bvisit:?\s+(?P<url>https?://\S+?)[.,;)]?$", re.I)
+"""A description line that points at the publisher's page: 'For more information ... visit: URL'."""
+
+URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:)]")
+
+ATTRIBUTION = re.compile(
+    r"\b(?:says|said|explains|explained|according to|notes|adds)\s+"
+    r"(?P<name>(?:Dr\.\s+)?[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-zA-Z'-]+){1,2}),\s*"
+    r"(?P<credentials>(?:PhD|MD|DO|RN|NP|PA-C|PharmD|MPH|MSW|LCSW|PsyD)(?:,\s*(?:PhD|MD|DO|RN|NP|PharmD|MPH|PsyD))*)"
+)
+"""A quoted expert: 'says Rachel Katz, MD'. Only named people with a credential count."""
+
+# --- headings ---------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"[.!?,;…\"”)]$")
+
+
+def looks_like_heading(text: str) -> bool:
+    """A short line with no sentence ending: 'Mechanism of Action', 'Clinical Findings'."""
+    words = text.split()
+    return (
+        0 < len(words) <= 14
+        and len(text) <= 100
+        and not _SENTENCE_END.search(text)
+        and text[0].isupper()
+        and not URL.search(text)
+    )
+
+
+def heading_text(text: str) -> str:
+    """Drop the trailing ':' or dash some sites put after headings."""
+    return re.sub(r"\s*[:\-–—]+\s*$", "", text).strip()
+
+
+# --- promotion, calls to action, boilerplate --------------------------------
+
+CALL_TO_ACTION = re.compile(
+    r"^(?:join|sign up|subscribe|register|enrol+|book (?:a|an|your)|schedule (?:a|an|your)|"
+    r"call (?:us|now|today)|contact us|download|get started|claim|buy|order now|shop|"
+    r"click here|learn more|don't miss)\b|\b(?:waitlist|wait list|newsletter|mailing list)\b",
+    re.I,
+)
+BOILERPLATE = re.compile(
+    r"\b(?:never spam|sell your (?:info|information|data)|all rights reserved|privacy policy|"
+    r"terms of (?:use|service)|we use cookies|share this (?:article|post)|follow us on)\b|©",
+    re.I,
+)
+ADVERT_VISIT = re.compile(r"^Visit\s+(?P<name>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,4})\s+(?:for|to|at|today)\b")
+"""'Visit NuLife for more information ...': a site sending readers to its own business."""
+ADVERT_SELF = re.compile(
+    r"\bour (?:dedicated |expert |experienced |caring |friendly )?(?:team|clinic|practice|staff|"
+    r"providers|services|course|program|programme)\b",
+    re.I,
+)
+"""A business speaking of itself: 'Our dedicated team is committed to ...'."""
+
+IMAGE_CAPTION = re.compile(r"^(?:Image|Photo|Picture|Thumbnail) of\b", re.I)
+
+# --- comment threads ----------------------------------------------------------
+
+COMMENTS_START = re.compile(r"^(?:(?P<n>\d+)\s+)?(?:Comments?|Responses?|Replies)(?:\s*\((?P<m>\d+)\))?$", re.I)
+COMMENTS_END = re.compile(r"^(?:Leave a (?:Reply|Comment)|Post a comment|Add a comment|Submit comment)\b", re.I)
+
+# --- inline passes ---------------------------------------------------------------
+
+RELATIVE_DATE = re.compile(r"\b(?:last|this|next) (?:year|month|week)\b|\brecently\b", re.I)
+
+TIMESTAMP_ANCHOR = re.compile(
+    r"<a\b[^>]*\bdata-t=\"(?P<t>\d{1,2}:\d{2}(?::\d{2})?)\"[^>]*>.*?</a>", re.I | re.S
+)
+"""A video summary's timestamp link: <a class="yt-timestamp" data-t="01:22:00">[01:22:00]</a>."""
+DANGEROUS_ELEMENT = re.compile(r"<(script|style|iframe|object|embed|noscript)\b.*?(?:</\1\s*>|\Z)", re.I | re.S)
+TAG = re.compile(r"</?[A-Za-z][^<>]*>|<!--.*?-->", re.S)
+WIKILINK = re.compile(r"\s*\[\[(?P<target>[^\[\]|]+)(?:\|(?P<label>[^\[\]]+))?\]\]")
+
+SELF = "@@SELF"
+"""Placeholder for the source's own id in timestamp citations, filled in once the id is known."""
+
+
+def timestamp_to_citation(text: str) -> str:
+    """Timestamp links become Pandoc citations with a locator: [@id, 01:22:00]."""
+    return TIMESTAMP_ANCHOR.sub(lambda m: f"[{SELF}, {_hms(m.group('t'))}]", text)
+
+
+def _hms(stamp: str) -> str:
+    parts = stamp.split(":")
+    if len(parts) == 2:
+        parts.insert(0, "00")
+    return ":".join(part.zfill(2) for part in parts)
+
+
+def strip_markup(text: str, line: int, removed: list[Removal]) -> str:
+    """Remove HTML: dangerous elements with their content, other tags keeping their text."""
+    for match in DANGEROUS_ELEMENT.finditer(text):
+        removed.append(Removal("markup", match.group(0), line))
+    text = DANGEROUS_ELEMENT.sub(" ", text)
+    tags = TAG.findall(text)
+    if tags:
+        removed.append(Removal("markup", " ".join(dict.fromkeys(tags)), line))
+    text = TAG.sub(" ", text)
+    return re.sub(r"[ \t]{2,}", " ", text).strip()
+
+
+def strip_wikilinks(text: str, related: list[str]) -> str:
+    """[[target]] goes into `related`; [[target|label]] keeps its label in the text."""
+
+    def replace(match: re.Match[str]) -> str:
+        target = match.group("target").strip()
+        if target and target not in related:
+            related.append(target)
+        label = match.group("label")
+        return f" {label.strip()}" if label else ""
+
+    text = WIKILINK.sub(replace, text)
+    return re.sub(r"\s+([.,;:!?])", r"\1", text).strip()
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_<>\[\]])")
+_MD_BLOCK_START = re.compile(r"^(#{1,6}\s|>|[-+*]\s|\d+[.)]\s|={3,}|-{3,})")
+
+
+def escape_markdown(text: str) -> str:
+    """Plain text that stays plain text in CommonMark."""
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    if _MD_BLOCK_START.match(text):
+        text = "\\" + text
+    return text
+
+
+LABELLED_ITEM = re.compile(r"^(?P<label>[A-Z][^:.!?]{1,60}):\s+(?P<rest>\S.*)$")
+
+
+def bold_label(item: str) -> str:
+    """'Open Communication: Maintain ...' becomes '**Open Communication:** Maintain ...'."""
+    match = LABELLED_ITEM.match(item)
+    if not match or len(match.group("label").split()) > 8:
+        return item
+    return f"**{match.group('label')}:** {match.group('rest')}"

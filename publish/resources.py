@@ -1,0 +1,30 @@
+"""Where bundled templates and seeds live, in a checkout and in an installed wheel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def bundled_root() -> Path:
+    """The folder holding `templates/` and `seeds/` that ship with publish.
+
+    A wheel carries them inside the package (`publish/_bundled`); a source
+    checkout or editable install has them beside the package.
+    """
+    installed = _PACKAGE / "_bundled"
+    return installed if installed.is_dir() else _PACKAGE.parent
+
+
+def bundled_templates() -> Path:
+    return bundled_root() / "templates"
+
+
+def bundled_seeds() -> Path:
+    return bundled_root() / "seeds"
+
+
+def package_file(name: str) -> Path:
+    """A data file inside the package itself (schemas)."""
+    return _PACKAGE / name
