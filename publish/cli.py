@@ -38,13 +38,26 @@ def _err(message: str) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("seeds/normalized"), show_default=True, help="Folder for <id>.md files.")
-@click.option("--overrides", type=click.Path(dir_okay=False, path_type=Path),
-              help="Metadata overrides file. [default: seeds/overrides.yaml beside the raw folder]")
-@click.option("--check", is_flag=True, help="Write nothing; exit 1 and list files that would change.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("seeds/normalized"),
+    show_default=True,
+    help="Folder for <id>.md files.",
+)
+@click.option(
+    "--overrides",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Metadata overrides file. [default: seeds/overrides.yaml beside the raw folder]",
+)
+@click.option(
+    "--check", is_flag=True, help="Write nothing; exit 1 and list files that would change."
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and stale files.")
-def normalize(paths: tuple[Path, ...], out: Path, overrides: Path | None, check: bool, quiet: bool) -> None:
+def normalize(
+    paths: tuple[Path, ...], out: Path, overrides: Path | None, check: bool, quiet: bool
+) -> None:
     """Read raw source documents into normalized sources (YAML front matter + CommonMark).
 
     PATHS are files or folders of raw documents (default: seeds/raw). Each input
@@ -65,8 +78,10 @@ def normalize(paths: tuple[Path, ...], out: Path, overrides: Path | None, check:
         for path in result.written:
             click.echo(f"wrote {path}")
         if not check:
-            click.echo(f"{len(result.sources)} sources: {len(result.written)} written, "
-                       f"{len(result.unchanged)} unchanged, {len(result.errors)} failed")
+            click.echo(
+                f"{len(result.sources)} sources: {len(result.written)} written, "
+                f"{len(result.unchanged)} unchanged, {len(result.errors)} failed"
+            )
     for path in result.stale:
         click.echo(f"would change {path}")
     if result.errors:
@@ -95,7 +110,7 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence
+    except Exception as exc:
         if debug:
             traceback.print_exc()
         _err(f"internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)")

@@ -39,21 +39,28 @@ def split(text: str) -> tuple[str | None, str, int]:
 
 def load(yaml_text: str, path: Path | str) -> dict[str, Any]:
     """Parse front matter into a mapping; errors name the file and line."""
-    try:
-        data = yaml.load(yaml_text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 2 if mark else None  # +1 for 1-based, +1 for the opening fence
-        raise InputError(f"front matter is not valid YAML: {exc.problem}", path, line) from exc
-    except yaml.YAMLError as exc:
-        raise InputError(f"front matter is not valid YAML: {exc}", path, 2) from exc
+    data = load_any(yaml_text, path, first_line=2)
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise InputError(
-            f"front matter must be a mapping, not a {type(data).__name__}", path, 2
-        )
+        raise InputError(f"front matter must be a mapping, not a {type(data).__name__}", path, 2)
     return data
+
+
+def load_any(yaml_text: str, path: Path | str, first_line: int = 1) -> Any:
+    """Parse YAML of any top-level type, aliases refused; errors give file and line."""
+    try:
+        return yaml.load(yaml_text, Loader=_NoAliasLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + first_line if mark else None
+        raise InputError(f"not valid YAML: {exc.problem}", path, line) from exc
+    except yaml.YAMLError as exc:
+        raise InputError(f"not valid YAML: {exc}", path, first_line) from exc
+    except (ValueError, TypeError, RecursionError, OverflowError) as exc:
+        # Valid syntax, impossible value: 'date: 2023-02-30', '!!int abc', deep nesting.
+        message = "nesting too deep" if isinstance(exc, RecursionError) else str(exc)
+        raise InputError(f"YAML value not accepted: {message}", path, first_line) from exc
 
 
 class _Dumper(yaml.SafeDumper):
@@ -71,5 +78,10 @@ _Dumper.add_representer(str, _str_representer)
 def dump(data: dict[str, Any]) -> str:
     """Canonical YAML for front matter: key order kept, unicode kept, stable wrapping."""
     return yaml.dump(
-        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=88, default_flow_style=False
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=88,
+        default_flow_style=False,
     )

@@ -23,7 +23,7 @@ from publish.normalize.model import (
 )
 from publish.normalize.overrides import FILE_NAME as OVERRIDES_FILE
 from publish.normalize.overrides import load_overrides
-from publish.normalize.rawtext import decode, read_raw
+from publish.normalize.rawtext import clean_text, decode, read_raw
 from publish.normalize.readers import Draft, pick_reader
 
 __all__ = ["NormalizeResult", "normalize_paths", "normalize_text", "parse_normalized"]
@@ -47,7 +47,7 @@ class NormalizeResult:
 
 
 def slugify(text: str, limit: int = 64) -> str:
-    """A lowercase ASCII slug cut at a word boundary: 'Ketamine & Depression' -> 'ketamine-depression'."""
+    """ASCII slug cut at a word: 'Ketamine & Depression' -> 'ketamine-depression'."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())
     slug = ""
@@ -71,12 +71,17 @@ def parse_normalized(text: str, path: Path | str) -> NormalizedSource:
         raise InputError("not a normalized source (needs id, kind, source_file, sha256)", path, 1)
     core = ("id", "title", "kind", "language", "source_file", "sha256")
     lists = ("overridden", "flags", "related")
+    for key in (*lists, "removed"):
+        if not isinstance(fm.get(key) or [], list):
+            raise InputError(f"field {key!r} must be a list", path)
     meta = {k: v for k, v in fm.items() if k not in (*core, *lists, "removed")}
     removed = []
     for entry in fm.get("removed") or []:
-        if not isinstance(entry, dict):
-            raise InputError("each 'removed' entry must be a mapping", path)
-        removed.append(Removal(**{k: entry.get(k) for k in ("reason", "text", "line", "count", "declared")}))
+        if not isinstance(entry, dict) or not isinstance(entry.get("text"), str):
+            raise InputError("each 'removed' entry must be a mapping with a 'text'", path)
+        removed.append(
+            Removal(**{k: entry.get(k) for k in ("reason", "text", "line", "count", "declared")})
+        )
     return NormalizedSource(
         id=str(fm["id"]),
         title=str(fm.get("title") or fm["id"]),
@@ -102,7 +107,9 @@ def read_draft(text: str, path: Path | str) -> Draft | NormalizedSource:
     return pick_reader(text, chunks).read(text, chunks, path)
 
 
-def finish(draft: Draft, source_file: str, sha256: str, overrides: dict[str, Any], taken: set[str]) -> NormalizedSource:
+def finish(
+    draft: Draft, source_file: str, sha256: str, overrides: dict[str, Any], taken: set[str]
+) -> NormalizedSource:
     """Apply overrides, choose a unique id, judge flags, render the body."""
     meta = dict(draft.meta)
     title, kind, language = draft.title, draft.kind, draft.language or "en"
@@ -146,21 +153,31 @@ def finish(draft: Draft, source_file: str, sha256: str, overrides: dict[str, Any
         overridden=sorted(overridden),
         flags=sorted(flags, key=order.index),
         related=draft.related,
-        removed=draft.removed,
+        removed=sorted(draft.removed, key=lambda r: r.line or 0),
     )
 
 
 def normalize_text(
-    text: str, source_file: str = "document.txt", *, sha256: str | None = None,
-    overrides: dict[str, Any] | None = None, taken: set[str] | None = None,
+    text: str,
+    source_file: str = "document.txt",
+    *,
+    sha256: str | None = None,
+    overrides: dict[str, Any] | None = None,
+    taken: set[str] | None = None,
+    origin: Path | str | None = None,
 ) -> NormalizedSource:
-    """Normalize one document's text (the core of `normalize`, without files)."""
+    """Normalize one document's text (the core of `normalize`, without files).
+
+    `origin` is the path errors name (default: `source_file`).
+    """
+    origin = origin or source_file
+    text = clean_text(text, origin)
     digest = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
-    draft = read_draft(text, source_file)
+    draft = read_draft(text, origin)
     taken = set() if taken is None else taken
     if isinstance(draft, NormalizedSource):
         if draft.id in taken:
-            raise InputError(f"duplicate source id {draft.id!r}", source_file)
+            raise InputError(f"duplicate source id {draft.id!r}", origin)
         taken.add(draft.id)
         return draft
     return finish(draft, source_file, digest, overrides or {}, taken)
@@ -172,7 +189,15 @@ def collect(paths: Iterable[Path]) -> tuple[list[Path], list[PublishError]]:
     errors: list[PublishError] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in RAW_SUFFIXES and not p.name.startswith(".")))
+            files.extend(
+                sorted(
+                    p
+                    for p in path.iterdir()
+                    if p.is_file()
+                    and p.suffix.lower() in RAW_SUFFIXES
+                    and not p.name.startswith(".")
+                )
+            )
         elif path.exists():
             files.append(path)
         else:
@@ -204,8 +229,12 @@ def normalize_paths(
             data = read_raw(file)
             text = decode(data, file)
             source = normalize_text(
-                text, file.name, sha256=hashlib.sha256(data).hexdigest(),
-                overrides=table.get(file.name, {}), taken=taken,
+                text,
+                file.name,
+                sha256=hashlib.sha256(data).hexdigest(),
+                overrides=table.get(file.name, {}),
+                taken=taken,
+                origin=file,
             )
         except PublishError as exc:
             result.errors.append(exc)
@@ -224,7 +253,10 @@ def normalize_paths(
     if "untitled" in {f for s in result.sources for f in s.flags}:
         for source in result.sources:
             if "untitled" in source.flags:
-                print(f"warning: {source.source_file}: no title found; set one in {OVERRIDES_FILE}", file=sys.stderr)
+                print(
+                    f"warning: {source.source_file}: no title found; set one in {OVERRIDES_FILE}",
+                    file=sys.stderr,
+                )
     return result
 
 

@@ -24,6 +24,8 @@ class Item:
     raw: str
     block: Block | None = None
     removal: Removal | None = None
+    markup: list[Removal] = field(default_factory=list)
+    """HTML stripped from the chunk, recorded whatever its fate."""
 
 
 @dataclass
@@ -34,7 +36,7 @@ class BodyResult:
     """Businesses that advertise themselves in the text ('Visit NuLife for ...')."""
 
 
-def classify(chunks: list[Chunk], *, escape: bool = True) -> tuple[list[Item], list[str]]:
+def classify(chunks: list[Chunk]) -> tuple[list[Item], list[str]]:
     """First pass: one Item per chunk (a comment thread collapses into one)."""
     items: list[Item] = []
     promoters: list[str] = []
@@ -48,30 +50,41 @@ def classify(chunks: list[Chunk], *, escape: bool = True) -> tuple[list[Item], l
             end = index + 1
             while end < len(chunks) and not rules.COMMENTS_END.match(chunks[end].text):
                 end += 1
+            declared = thread.group("n") or thread.group("m")
+            if end == len(chunks) and not declared:
+                thread = None
+        if thread:
             body = chunks[index + 1 : end]
             count = sum(len(c.items()) if c.is_list else 1 for c in body)
             last = min(end, len(chunks) - 1)
             raw = "\n\n".join(c.raw for c in chunks[index : last + 1])
-            declared = thread.group("n") or thread.group("m")
             removal = Removal(
-                "comments", raw, chunk.line, count=count, declared=int(declared) if declared else None
+                "comments",
+                raw,
+                chunk.line,
+                count=count,
+                declared=int(declared) if declared else None,
             )
             items.append(Item(chunk.line, raw, removal=removal))
             index = last + 1
             continue
-        items.append(_classify_one(chunk, index >= tail_start, promoters, escape))
+        items.append(_classify_one(chunk, index >= tail_start, promoters))
         index += 1
     return items, promoters
 
 
-def _classify_one(chunk: Chunk, in_tail: bool, promoters: list[str], escape: bool) -> Item:
-    text = chunk.text
+def _classify_one(chunk: Chunk, in_tail: bool, promoters: list[str]) -> Item:
     item = Item(chunk.line, chunk.raw)
-    esc = rules.escape_markdown if escape else (lambda s: s)
+    if "<" in chunk.raw:
+        lines = tuple(rules.strip_markup(line, chunk.line, item.markup) for line in chunk.lines)
+        chunk = Chunk(tuple(line for line in lines if line.strip()) or ("",), chunk.line)
+        if not chunk.text:
+            return item
+    text = chunk.text
+    esc = rules.escape_markdown
     visit = rules.ADVERT_VISIT.match(text)
-    if chunk.is_single_line and rules.IMAGE_CAPTION.match(text):
-        item.removal = Removal("boilerplate", chunk.raw, chunk.line)
-    elif rules.BOILERPLATE.search(text) and len(text) < 300:
+    caption = chunk.is_single_line and rules.IMAGE_CAPTION.match(text)
+    if caption or (rules.BOILERPLATE.search(text) and len(text) < 300):
         item.removal = Removal("boilerplate", chunk.raw, chunk.line)
     elif rules.CALL_TO_ACTION.search(text) and len(text) < 300 and not chunk.is_list:
         item.removal = Removal("call-to-action", chunk.raw, chunk.line)
@@ -80,7 +93,8 @@ def _classify_one(chunk: Chunk, in_tail: bool, promoters: list[str], escape: boo
             promoters.append(visit.group("name"))
         item.removal = Removal("advertisement", chunk.raw, chunk.line)
     elif chunk.is_list:
-        item.block = BulletList(tuple(rules.bold_label(esc(i)) for i in chunk.items()))
+        items = tuple(rules.bold_label(esc(i)) for i in chunk.items())
+        item.block = BulletList(items, ordered=chunk.is_ordered)
     elif chunk.is_single_line and rules.looks_like_heading(text):
         item.block = Heading(2, esc(rules.heading_text(text)))
     else:
@@ -91,7 +105,8 @@ def _classify_one(chunk: Chunk, in_tail: bool, promoters: list[str], escape: boo
 def drop_empty_sections(items: list[Item]) -> list[Item]:
     """A heading with nothing under it goes: as promotion when only promotion was under it."""
     result = list(items)
-    for index, item in enumerate(result):
+    for index in reversed(range(len(result))):
+        item = result[index]
         if not isinstance(item.block, Heading):
             continue
         section = []
@@ -104,14 +119,16 @@ def drop_empty_sections(items: list[Item]) -> list[Item]:
         reasons = {later.removal.reason for later in section if later.removal}
         promo = bool(reasons) and reasons <= _PROMO_REASONS and reasons != {"boilerplate"}
         reason = "advertisement" if promo else "empty-section"
-        result[index] = Item(item.line, item.raw, removal=Removal(reason, item.raw, item.line))
+        result[index] = Item(
+            item.line, item.raw, removal=Removal(reason, item.raw, item.line), markup=item.markup
+        )
     return result
 
 
-def build_body(chunks: list[Chunk], *, escape: bool = True) -> BodyResult:
+def build_body(chunks: list[Chunk]) -> BodyResult:
     """Chunks of plain text to body blocks plus everything removed, in document order."""
-    items, promoters = classify(chunks, escape=escape)
+    items, promoters = classify(chunks)
     items = drop_empty_sections(items)
     blocks = [item.block for item in items if item.block is not None]
-    removed = [item.removal for item in items if item.removal is not None]
+    removed = [r for item in items for r in (*item.markup, item.removal) if r is not None]
     return BodyResult(blocks, removed, promoters)

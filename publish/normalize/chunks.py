@@ -30,6 +30,12 @@ class Chunk:
         return bool(BULLET.match(self.lines[0]))
 
     @property
+    def is_ordered(self) -> bool:
+        """Every item marker is a number: '1.', '2)'."""
+        markers = [BULLET.match(line) for line in self.lines]
+        return all(m.group(0).strip()[0].isdigit() for m in markers if m)
+
+    @property
     def is_single_line(self) -> bool:
         return len(self.lines) == 1
 

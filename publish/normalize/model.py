@@ -76,6 +76,7 @@ class Paragraph:
 @dataclass(frozen=True)
 class BulletList:
     items: tuple[str, ...]
+    ordered: bool = False
 
 
 Block = Heading | Paragraph | BulletList
@@ -90,7 +91,10 @@ def blocks_to_markdown(blocks: list[Block]) -> str:
         elif isinstance(block, Paragraph):
             parts.append(block.text)
         else:
-            parts.append("\n".join(f"- {item}" for item in block.items))
+            marks = (f"{n}." if block.ordered else "-" for n in range(1, len(block.items) + 1))
+            parts.append(
+                "\n".join(f"{mark} {item}" for mark, item in zip(marks, block.items, strict=True))
+            )
     return "\n\n".join(parts) + "\n" if parts else ""
 
 

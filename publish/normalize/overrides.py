@@ -10,10 +10,21 @@ from publish import frontmatter
 from publish.errors import InputError
 from publish.normalize.model import KINDS
 
-FIELDS = ("title", "kind", "language", "publisher", "published", "url", "category", "authors", "speakers")
+FIELDS = (
+    "title",
+    "kind",
+    "language",
+    "publisher",
+    "published",
+    "url",
+    "category",
+    "authors",
+    "speakers",
+)
 """The fields an override may set. Overrides win over what the raw text gives."""
 
 FILE_NAME = "overrides.yaml"
+_TEXT_FIELDS = ("title", "kind", "language", "publisher", "url", "category")
 
 
 def load_overrides(path: Path | None) -> dict[str, dict[str, Any]]:
@@ -31,12 +42,19 @@ def load_overrides(path: Path | None) -> dict[str, dict[str, Any]]:
             raise InputError(f"overrides for {name!r} must be a mapping", path)
         for key, value in fields.items():
             if key not in FIELDS:
-                raise InputError(f"unknown override field {key!r} for {name!r}; allowed: {', '.join(FIELDS)}", path)
+                raise InputError(
+                    f"unknown override field {key!r} for {name!r}; allowed: {', '.join(FIELDS)}",
+                    path,
+                )
+            if key in _TEXT_FIELDS and not (isinstance(value, str) and value.strip()):
+                raise InputError(f"override {key!r} for {name!r} must be text, not {value!r}", path)
             if key == "kind" and value not in KINDS:
                 raise InputError(f"unknown kind {value!r} for {name!r}", path)
             if key == "published":
                 fields[key] = _iso(value, name, path)
-            if key in ("authors", "speakers") and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            if key in ("authors", "speakers") and not (
+                isinstance(value, list) and all(isinstance(v, str) for v in value)
+            ):
                 raise InputError(f"override {key!r} for {name!r} must be a list of names", path)
         result[str(name)] = fields
     return result
@@ -48,4 +66,6 @@ def _iso(value: object, name: str, path: Path) -> str:
     try:
         return date.fromisoformat(str(value)).isoformat()
     except ValueError as exc:
-        raise InputError(f"override 'published' for {name!r} is not an ISO date: {value!r}", path) from exc
+        raise InputError(
+            f"override 'published' for {name!r} is not an ISO date: {value!r}", path
+        ) from exc

@@ -50,11 +50,24 @@ def decode(data: bytes, path: Path | str) -> str:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise InputError(f"not valid {encoding.upper()} text (byte {exc.start})", path, line) from exc
+        raise InputError(
+            f"not valid {encoding.upper()} text (byte {exc.start})", path, line
+        ) from exc
     if "\x00" in text:
         raise InputError("binary file (contains NUL characters), not a text document", path)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = unicodedata.normalize("NFC", text)
+    text = clean_text(text, path)
     if not text.strip():
         raise InputError("empty document", path)
     return text
+
+
+_LINE_BREAKS = str.maketrans({"\r": "\n", "\x85": "\n", "\u2028": "\n", "\u2029": "\n"})
+
+
+def clean_text(text: str, path: Path | str) -> str:
+    """LF line endings (CRLF, CR, NEL and Unicode separators too) and NFC composition."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError("text holds a lone surrogate, not valid Unicode", path) from exc
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").translate(_LINE_BREAKS))

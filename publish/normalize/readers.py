@@ -68,7 +68,10 @@ class WikiReader(Reader):
     """Markdown with YAML front matter, `From: [[channel]]`, timestamp links and [[wiki links]]."""
 
     kind = "video-summary"
-    _FROM = re.compile(r"^From:\s*(?:\[\[(?P<link>[^\]|]+)(?:\|[^\]]*)?\]\]|(?P<plain>[^<]+?))\s*(?:<br\s*/?>)?\s*$", re.I)
+    _FROM = re.compile(
+        r"^From:\s*(?:\[\[(?P<link>[^\]|]+)(?:\|[^\]]*)?\]\]|(?P<plain>[^<]+?))\s*(?:<br\s*/?>)?\s*$",
+        re.I,
+    )
     _HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
 
     def matches(self, text: str, chunks: list[Chunk]) -> bool:
@@ -84,8 +87,9 @@ class WikiReader(Reader):
         if video:
             draft.meta["video_id"] = video
             draft.meta["url"] = f"https://www.youtube.com/watch?v={video}"
-        if _str(fm.get("url") or fm.get("source")):
-            draft.meta["url"] = _str(fm.get("url") or fm.get("source"))
+        url = _str(fm.get("url") or fm.get("source"))
+        if url and rules.URL.fullmatch(url):
+            draft.meta["url"] = url
         published = _as_date(fm.get("published") or fm.get("date"))
         if published:
             draft.meta["published"] = published
@@ -105,7 +109,9 @@ class WikiReader(Reader):
         for chunk in self._chunks(body, first_line):
             from_line = self._FROM.match(chunk.text) if chunk.is_single_line else None
             if from_line and not draft.meta.get("publisher"):
-                draft.meta["publisher"] = (from_line.group("link") or from_line.group("plain")).strip()
+                draft.meta["publisher"] = (
+                    from_line.group("link") or from_line.group("plain")
+                ).strip()
                 items.append(Item(chunk.line, chunk.raw, removal=_metadata(chunk)))
                 continue
             heading = self._HEADING.match(chunk.text) if chunk.is_single_line else None
@@ -121,10 +127,7 @@ class WikiReader(Reader):
                 block = BulletList(tuple(i for i in cleaned if i))
             else:
                 block = Paragraph(self._inline(chunk.text, chunk.line, draft))
-            empty = isinstance(block, BulletList) and not block.items or not _block_text(block)
-            if empty:
-                items.append(Item(chunk.line, chunk.raw, removal=Removal("markup", chunk.raw, chunk.line)))
-            else:
+            if _block_text(block):  # a chunk of nothing but markup or links leaves no block
                 items.append(Item(chunk.line, chunk.raw, block=block))
         return items
 
@@ -241,7 +244,9 @@ class ArticleReader(Reader):
     """A web article: title line, 'Jan 3, 2024 | Category', short-line headings, tips, ads."""
 
     kind = "web-article"
-    _BYLINE = re.compile(r"^By\s+(?P<names>[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:\s*(?:,|and)\s*[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})*)$")
+    _BYLINE = re.compile(
+        r"^By\s+(?P<names>[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:\s*(?:,|and)\s*[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})*)$"
+    )
 
     def _byline(self, chunks: list[Chunk]) -> re.Match[str] | None:
         text = _single(chunks, 1)
@@ -278,7 +283,11 @@ class ReportReader(Reader):
         draft = Draft(kind=self.kind)
         rest = list(chunks)
         first = _single(rest, 0)
-        if first and len(rest) > 1 and rules.looks_like_heading(first) and not rest[1].is_single_line:
+        second = rest[1] if len(rest) > 1 else None
+        is_prose = (
+            second is not None and not second.is_list and not rules.looks_like_heading(second.text)
+        )
+        if first and is_prose and rules.looks_like_heading(first):
             draft.title = first
             draft.removed.append(_metadata(rest.pop(0)))
         return _finish_plain(draft, rest)

@@ -16,6 +16,8 @@ from publish.normalize.model import Removal
 _DATE_FORMATS = (
     "%a %b %d %Y",  # Sun Aug 06 2023 (a JavaScript Date)
     "%A %B %d %Y",
+    "%A, %B %d, %Y",  # Sunday, August 6, 2023
+    "%a, %b %d, %Y",
     "%b %d, %Y",  # Jan 3, 2024
     "%B %d, %Y",  # January 3, 2024
     "%d %B %Y",  # 3 January 2024
@@ -28,6 +30,7 @@ def parse_date(text: str) -> date | None:
     """A calendar date written in one of the common web and podcast forms."""
     cleaned = re.sub(r"\s+", " ", text.strip().rstrip("."))
     cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", cleaned)
+    cleaned = re.sub(r"(?<=[A-Za-z])\.", "", cleaned)  # Aug. 6, 2023
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(cleaned, fmt).date()
@@ -41,10 +44,12 @@ DATE_AND_CATEGORY = re.compile(r"^(?P<date>[^|]{6,30}?)\s*\|\s*(?P<category>[^|]
 
 # --- titles, links, people -------------------------------------------------
 
-EXPLAINS_TITLE = re.compile(r"^(?P<title>.+?)\s+[–—-]\s+(?P<publisher>.+?)\s+Explains\.?$")
+EXPLAINS_TITLE = re.compile(r"^(?P<title>.+)\s+[–—-]\s+(?P<publisher>[^–—]+?)\s+Explains\.?$")
 """A video series title: 'Ketamine & Depression: How it Works – Yale Medicine Explains'."""
 
-MORE_INFO_LINK = re.compile(r"^For more information\b.*?\bvisit:?\s+(?P<url>https?://\S+?)[.,;)]?$", re.I)
+MORE_INFO_LINK = re.compile(
+    r"^For more information\b.*?\bvisit:?\s+(?P<url>https?://\S+?)[.,;)]?$", re.I
+)
 """A description line that points at the publisher's page: 'For more information ... visit: URL'."""
 
 URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:)]")
@@ -58,12 +63,16 @@ ATTRIBUTION = re.compile(
 
 # --- headings ---------------------------------------------------------------
 
-_SENTENCE_END = re.compile(r"[.!?,;…\"”)]$")
+_SENTENCE_END = re.compile(r"[.!,;…\"”)]$")
 
 
 def looks_like_heading(text: str) -> bool:
     """A short line with no sentence ending: 'Mechanism of Action', 'Clinical Findings'."""
     words = text.split()
+    if text.endswith("?"):  # a question is a heading only in Title Case: 'Who Should Take It?'
+        long_words = [w for w in words if len(w) > 3]
+        if len(words) > 10 or sum(w[0].isupper() for w in long_words) * 2 < len(long_words):
+            return False
     return (
         0 < len(words) <= 14
         and len(text) <= 100
@@ -83,15 +92,19 @@ def heading_text(text: str) -> str:
 CALL_TO_ACTION = re.compile(
     r"^(?:join|sign up|subscribe|register|enrol+|book (?:a|an|your)|schedule (?:a|an|your)|"
     r"call (?:us|now|today)|contact us|download|get started|claim|buy|order now|shop|"
-    r"click here|learn more|don't miss)\b|\b(?:waitlist|wait list|newsletter|mailing list)\b",
+    r"click here|learn more|don't miss)\b|"
+    r"\b(?:join|sign up|subscribe)\b[^.]{0,60}\b(?:waitlist|wait list|newsletter|mailing list)\b",
     re.I,
 )
 BOILERPLATE = re.compile(
     r"\b(?:never spam|sell your (?:info|information|data)|all rights reserved|privacy policy|"
-    r"terms of (?:use|service)|we use cookies|share this (?:article|post)|follow us on)\b|©",
+    r"terms of (?:use|service)|we use cookies|share this (?:article|post)|follow us on|"
+    r"will not be published|required fields are marked)\b|©",
     re.I,
 )
-ADVERT_VISIT = re.compile(r"^Visit\s+(?P<name>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,4})\s+(?:for|to|at|today)\b")
+ADVERT_VISIT = re.compile(
+    r"^Visit\s+(?P<name>[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*){0,4})\s+(?:for|to|at|today)\b"
+)
 """'Visit NuLife for more information ...': a site sending readers to its own business."""
 ADVERT_SELF = re.compile(
     r"\bour (?:dedicated |expert |experienced |caring |friendly )?(?:team|clinic|practice|staff|"
@@ -104,8 +117,12 @@ IMAGE_CAPTION = re.compile(r"^(?:Image|Photo|Picture|Thumbnail) of\b", re.I)
 
 # --- comment threads ----------------------------------------------------------
 
-COMMENTS_START = re.compile(r"^(?:(?P<n>\d+)\s+)?(?:Comments?|Responses?|Replies)(?:\s*\((?P<m>\d+)\))?$", re.I)
-COMMENTS_END = re.compile(r"^(?:Leave a (?:Reply|Comment)|Post a comment|Add a comment|Submit comment)\b", re.I)
+COMMENTS_START = re.compile(
+    r"^(?:(?P<n>\d+)\s+)?(?:Comments?|Responses?|Replies)(?:\s*\((?P<m>\d+)\))?$", re.I
+)
+COMMENTS_END = re.compile(
+    r"^(?:Leave a (?:Reply|Comment)|Post a comment|Add a comment|Submit comment)\b", re.I
+)
 
 # --- inline passes ---------------------------------------------------------------
 
@@ -115,7 +132,9 @@ TIMESTAMP_ANCHOR = re.compile(
     r"<a\b[^>]*\bdata-t=\"(?P<t>\d{1,2}:\d{2}(?::\d{2})?)\"[^>]*>.*?</a>", re.I | re.S
 )
 """A video summary's timestamp link: <a class="yt-timestamp" data-t="01:22:00">[01:22:00]</a>."""
-DANGEROUS_ELEMENT = re.compile(r"<(script|style|iframe|object|embed|noscript)\b.*?(?:</\1\s*>|\Z)", re.I | re.S)
+DANGEROUS_ELEMENT = re.compile(
+    r"<(script|style|iframe|object|embed|noscript)\b.*?(?:</\1\s*>|\Z)", re.I | re.S
+)
 TAG = re.compile(r"</?[A-Za-z][^<>]*>|<!--.*?-->", re.S)
 WIKILINK = re.compile(r"\s*\[\[(?P<target>[^\[\]|]+)(?:\|(?P<label>[^\[\]]+))?\]\]")
 
@@ -162,12 +181,15 @@ def strip_wikilinks(text: str, related: list[str]) -> str:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_<>\[\]])")
-_MD_BLOCK_START = re.compile(r"^(#{1,6}\s|>|[-+*]\s|\d+[.)]\s|={3,}|-{3,})")
+_MD_ORDERED = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
+_MD_BLOCK_START = re.compile(r"^(?:#{1,6}(?:\s|$)|[-+*=~])")
 
 
 def escape_markdown(text: str) -> str:
-    """Plain text that stays plain text in CommonMark."""
+    """Plain text that stays plain text in CommonMark: inline marks and block starts escaped."""
     text = _MD_SPECIAL.sub(r"\\\1", text)
+    if _MD_ORDERED.match(text):
+        return _MD_ORDERED.sub(r"\1\\\2", text, count=1)
     if _MD_BLOCK_START.match(text):
         text = "\\" + text
     return text

@@ -1,0 +1,158 @@
+"""Pandoc-style citations (`[@key]`, `[@a; @b]`, `[@key, 01:22:00]`), numbering, AMA references.
+
+References are formatted here rather than with citeproc-py: the sources are a
+handful of web, podcast and video kinds, and AMA needs them cited as what they
+are (with 'Date not stated' where a source is undated), which a CSL engine
+cannot say without inventing fields.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from publish.errors import ContentError
+from publish.normalize.model import NormalizedSource
+
+CITATION = re.compile(r"\[(@[^\[\]\n]*)\]")
+"""A bracketed citation group; its inside is checked by `parse_group`."""
+_ITEM = re.compile(r"^@(?P<key>[a-z0-9][a-z0-9-]*)(?:\s*,\s*(?P<loc>.+?))?$")
+_TIMESTAMP = re.compile(r"^(?:(?P<h>\d{1,2}):)?(?P<m>\d{1,2}):(?P<s>\d{2})$")
+
+
+@dataclass(frozen=True)
+class Cite:
+    """One cited source with an optional locator (a video timestamp)."""
+
+    key: str
+    locator: str | None = None
+
+
+def parse_group(inner: str, path: Path | str, line: int) -> list[Cite]:
+    """'@a; @b, 01:22:00' -> [Cite('a'), Cite('b', '01:22:00')]; malformed -> ContentError."""
+    cites = []
+    for part in inner.split(";"):
+        match = _ITEM.match(part.strip())
+        if not match:
+            raise ContentError(f"malformed citation [{inner}]", path, line)
+        locator = match.group("loc")
+        if locator is not None and not _TIMESTAMP.match(locator):
+            raise ContentError(
+                f"malformed locator {locator!r} in [{inner}]; use hh:mm:ss", path, line
+            )
+        cites.append(Cite(match.group("key"), locator))
+    return cites
+
+
+def find_citations(text: str, path: Path | str, first_line: int = 1) -> list[tuple[int, Cite]]:
+    """Every citation in a text, with its 1-based line number."""
+    found = []
+    for match in CITATION.finditer(text):
+        line = first_line + text.count("\n", 0, match.start())
+        found.extend((line, cite) for cite in parse_group(match.group(1), path, line))
+    return found
+
+
+def check_keys(text: str, path: Path | str, known: set[str], first_line: int = 1) -> list[Cite]:
+    """All citations in `text`; an unknown key is an error naming file and line."""
+    cites = []
+    for line, cite in find_citations(text, path, first_line):
+        if cite.key not in known:
+            raise ContentError(f"unknown citation key @{cite.key}", path, line)
+        cites.append(cite)
+    return cites
+
+
+def seconds(locator: str) -> int:
+    match = _TIMESTAMP.match(locator)
+    if not match:
+        raise ValueError(locator)
+    return int(match.group("h") or 0) * 3600 + int(match.group("m")) * 60 + int(match.group("s"))
+
+
+def deep_link(source: NormalizedSource, locator: str | None) -> str | None:
+    """A link to the moment in the video, or to the source page when there is no locator."""
+    url = source.meta.get("url")
+    if not url or not locator:
+        return url
+    if source.meta.get("video_id"):
+        return f"https://www.youtube.com/watch?v={source.meta['video_id']}&t={seconds(locator)}s"
+    return url
+
+
+class Numbering:
+    """AMA numbering: sources numbered in order of first citation within one document."""
+
+    def __init__(self) -> None:
+        self.order: list[str] = []
+
+    def number(self, key: str) -> int:
+        if key not in self.order:
+            self.order.append(key)
+        return self.order.index(key) + 1
+
+
+_KIND_LABEL = {
+    "video-summary": "Video summary",
+    "podcast-notes": "Podcast episode notes",
+    "web-article": "Web article",
+    "video-page": "Video page",
+    "report": "Report",
+    "wiki-page": "Wiki page",
+}
+
+
+def kind_label(kind: str) -> str:
+    return _KIND_LABEL.get(kind, kind)
+
+
+def _long_date(iso: str) -> str:
+    day = date.fromisoformat(iso)
+    return f"{day.strftime('%B')} {day.day}, {day.year}"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One entry of an AMA reference list, in parts a template can style."""
+
+    number: int
+    key: str
+    publisher: str | None
+    title: str
+    medium: str
+    date: str
+    url: str | None
+    note: str | None
+
+    @property
+    def text(self) -> str:
+        parts = [
+            f"{self.publisher}." if self.publisher else None,
+            f"{self.title}. {self.medium}.",
+            f"{self.date}.",
+            self.url,
+            self.note,
+        ]
+        return " ".join(part for part in parts if part)
+
+
+def reference(source: NormalizedSource, number: int) -> Reference:
+    """AMA 11th-edition style: Publisher. Title. Medium. Date. URL. Plus what a reader must know."""
+    published = source.meta.get("published")
+    notes = []
+    if "promotional" in source.flags:
+        notes.append("Promotional source.")
+    if "title" in source.overridden:
+        notes.append("Title supplied by editors.")
+    return Reference(
+        number=number,
+        key=source.id,
+        publisher=source.meta.get("publisher"),
+        title=source.title.rstrip("."),
+        medium=kind_label(source.kind),
+        date=f"Published {_long_date(published)}" if published else "Date not stated",
+        url=source.meta.get("url"),
+        note=" ".join(notes) or None,
+    )

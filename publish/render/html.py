@@ -1,0 +1,62 @@
+"""The Jinja2 environment: project templates first, bundled second; sandboxed; autoescaped."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from publish.errors import TemplateError
+from publish.resources import bundled_templates
+
+
+@lru_cache(maxsize=8)
+def environment(project_templates: Path | None = None) -> SandboxedEnvironment:
+    """One environment per search path, sandboxed: templates cannot reach Python internals."""
+    folders = [bundled_templates()]
+    if (
+        project_templates
+        and project_templates.is_dir()
+        and project_templates.resolve() != folders[0].resolve()
+    ):
+        folders.insert(0, project_templates)
+    env = SandboxedEnvironment(
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(f)) for f in folders]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["longdate"] = lambda d: f"{d.strftime('%B')} {d.day}, {d.year}" if d else ""
+    return env
+
+
+def render(name: str, project_templates: Path | None = None, **context: Any) -> str:
+    """Render a template; any template failure is one line naming template and line."""
+    env = environment(project_templates)
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(
+            f"template syntax error: {exc.message}", exc.filename or exc.name or name, exc.lineno
+        ) from exc
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(f"template not found: {exc.name}", name) from exc
+    except jinja2.exceptions.SecurityError as exc:
+        raise TemplateError(f"template tried an unsafe operation: {exc}", name) from exc
+    except jinja2.TemplateError as exc:
+        raise TemplateError(f"template failed: {exc.message}", name, _line(exc)) from exc
+
+
+def _line(exc: BaseException) -> int | None:
+    """The template line from a runtime error's traceback, when Jinja left one."""
+    tb = exc.__traceback__
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith((".html", ".xhtml", ".svg", ".css")):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line

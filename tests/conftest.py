@@ -1,0 +1,89 @@
+"""Shared fixtures: the repository root, the normalized-source schema, and a check that
+no raw sentence disappears without a trace."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from publish import frontmatter
+from publish.normalize.model import NormalizedSource
+from publish.resources import package_file
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    """The checkout's root folder (seeds/ and templates/ live here)."""
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def normalized_validator() -> jsonschema.Draft202012Validator:
+    """A validator for the front matter of normalized files, with format checks on."""
+    path = package_file("schemas/normalized.schema.json")
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+_TIMESTAMP_LINK = re.compile(r"<a\b[^>]*\bdata-t=[^>]*>.*?</a>", re.I | re.S)
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<!--.*?-->", re.S)
+_WIKILINK = re.compile(r"\[\[([^\[\]|]+)(?:\|([^\[\]]+))?\]\]")
+_CITATION = re.compile(r"\[@[^\],\s]+, \d{2}:\d{2}:\d{2}\]")
+_LINE_MARKER = re.compile(r"^\s*(?:#{1,6}\s+|(?:[•·▪◦‣●○∙*+-]|\d{1,3}[.)])\s+)")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _plain(text: str) -> str:
+    """Text without markup, links, list or heading markers, one space between words."""
+    text = _TIMESTAMP_LINK.sub(" ", text)
+    text = _TAG.sub(" ", text)
+    text = _WIKILINK.sub(lambda m: f" {m.group(2) or ''}", text)
+    lines = (_LINE_MARKER.sub("", line) for line in text.split("\n"))
+    text = re.sub(r"\s+", " ", " ".join(lines))
+    return re.sub(r"\s+([.,;:!?])", r"\1", text).strip()
+
+
+def _unmark(markdown: str) -> str:
+    """Body or removed text with citations, bold markers and backslash escapes taken out."""
+    markdown = _CITATION.sub(" ", markdown).replace("**", "")
+    return _plain(re.sub(r"\\(.)", r"\1", markdown))
+
+
+def lost_sentences(raw_text: str, source: NormalizedSource) -> list[str]:
+    """Sentences of the raw text found neither in the body nor in any `removed` entry.
+
+    Front matter in the raw text is left out: its fields move to the normalized front matter.
+    """
+    _, raw_body, _ = frontmatter.split(raw_text)
+    body = _unmark(source.body)
+    removed = [_unmark(entry.text) for entry in source.removed]
+    lost = []
+    for line in _TAG.sub(" ", _TIMESTAMP_LINK.sub(" ", raw_body)).split("\n"):
+        for sentence in _SENTENCE_END.split(_plain(line)):
+            sentence = re.sub(r"[\s:\-–—]+$", "", sentence)
+            if sentence and sentence not in body and not any(sentence in r for r in removed):
+                lost.append(sentence)
+    return lost
+
+
+def read_raw_text(path: Path) -> str:
+    """A raw file as text, read independently of the code under test."""
+    text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
+@pytest.fixture(scope="session")
+def find_lost() -> Callable[[Path, NormalizedSource], list[str]]:
+    """`find_lost(path, source)`: raw sentences missing from both body and removals."""
+    return lambda path, source: lost_sentences(read_raw_text(path), source)
