@@ -60,3 +60,11 @@ def _line(exc: BaseException) -> int | None:
             line = tb.tb_lineno
         tb = tb.tb_next
     return line
+
+
+def template_file(name: str, project_templates: Path | None = None) -> Path:
+    """A non-Jinja template file (stylesheet, font, image): the project's copy wins."""
+    for folder in (project_templates, bundled_templates()):
+        if folder and (folder / name).is_file():
+            return folder / name
+    raise TemplateError("template file not found", name)

@@ -41,10 +41,8 @@ def _split_citations(text: str, cite: CiteRenderer | None) -> list[Token]:
     tokens: list[Token] = []
     position = 0
     for match in CITATION.finditer(text):
-        before = text[position : match.start()]
-        if cite is None:
-            before = before.rstrip()
-        tokens.append(_text(before))
+        # AMA: the superscript sits on the word, so no line can break before it.
+        tokens.append(_text(text[position : match.start()].rstrip()))
         if cite is not None:
             rendered = Token("html_inline", "", 0)
             rendered.content = cite(parse_group(match.group(1), "<text>", 0))

@@ -1,0 +1,57 @@
+"""Build options shared by every renderer, and what a renderer returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+from publish.errors import ContentError
+from publish.profile import DEFAULT, Profile
+from publish.resources import bundled_seeds, bundled_templates
+from publish.topic import Topic
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to build: paper size, clinic profile, and where project templates and seeds live."""
+
+    paper: str = "letter"
+    profile: Profile = DEFAULT
+    project: Path | None = None
+    """The project folder (with templates/ and seeds/), if building inside one."""
+
+    @property
+    def templates(self) -> Path | None:
+        return self.project / "templates" if self.project else None
+
+    def roots(self, topic: Topic) -> tuple[Path, ...]:
+        """The only folders a document may load files from."""
+        roots = [bundled_templates(), bundled_seeds(), topic.folder]
+        if self.project:
+            roots += [self.project / "templates", self.project / "seeds"]
+        return tuple(r.resolve() for r in roots)
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """A rendered file, not yet written, with what the manifest and the build log report."""
+
+    name: str
+    filename: str
+    data: bytes
+    cited: tuple[str, ...]
+    pages: int | None = None
+    chapters: int | None = None
+    reading_grade: float | None = None
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+
+def figure_path(topic: Topic, src: str) -> Path:
+    """A figure named in topic text: a relative path that stays inside the topic folder."""
+    if urlparse(src).scheme or src.startswith(("/", "\\")):
+        raise ContentError(f"figure {src!r} must be a relative path inside the topic folder", topic.folder)
+    path = (topic.folder / src).resolve()
+    if not path.is_relative_to(topic.folder.resolve()) or not path.is_file():
+        raise ContentError(f"figure {src!r} not found inside the topic folder", topic.folder)
+    return path

@@ -1,0 +1,103 @@
+"""HTML to tagged PDF/UA-1 with WeasyPrint, loading files only from allowed folders.
+
+WeasyPrint is imported here and nowhere else, so the CLI starts without it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from publish.errors import ContentError
+from publish.render.options import Artifact
+
+
+@dataclass
+class Fetched:
+    """URLs refused during one render, reported as warnings."""
+
+    refused: list[str] = field(default_factory=list)
+
+
+def _fetcher_class():  # type: ignore[no-untyped-def]
+    from weasyprint.urls import URLFetcher
+
+    class LocalFetcher(URLFetcher):
+        """Serves file: URLs under the allowed folders and data: URLs; refuses the rest."""
+
+        def __init__(self, roots: tuple[Path, ...], log: Fetched) -> None:
+            super().__init__(allowed_protocols=("file", "data"))
+            self.roots = roots
+            self.log = log
+
+        def fetch(self, url, headers=None):  # type: ignore[no-untyped-def]
+            parsed = urlparse(url)
+            if parsed.scheme == "data":
+                return super().fetch(url, headers)
+            if parsed.scheme == "file":
+                path = Path(unquote(parsed.path)).resolve()
+                if any(path.is_relative_to(root) for root in self.roots):
+                    return super().fetch(url, headers)
+            self.log.refused.append(url)
+            raise ValueError(f"publish refuses to load {url}")
+
+    return LocalFetcher
+
+
+@lru_cache(maxsize=1)
+def _font_config():  # type: ignore[no-untyped-def]
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+@lru_cache(maxsize=32)
+def _stylesheet(path: Path, roots: tuple[Path, ...]):  # type: ignore[no-untyped-def]
+    """Parse each stylesheet once per process."""
+    from weasyprint import CSS
+
+    fetcher = _fetcher_class()(roots, Fetched())
+    return CSS(filename=str(path), font_config=_font_config(), url_fetcher=fetcher)
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    data: bytes
+    pages: int
+    refused: tuple[str, ...]
+
+
+def render_pdf(html: str, base: Path, stylesheets: list[Path], roots: tuple[Path, ...]) -> PdfResult:
+    """Render one HTML document; the PDF's identifier is a hash of its inputs."""
+    from weasyprint import HTML
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    roots = tuple(r.resolve() for r in roots)
+    log = Fetched()
+    fetcher = _fetcher_class()(roots, log)
+    document = HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher).render(
+        stylesheets=[_stylesheet(s.resolve(), roots) for s in stylesheets],
+        font_config=_font_config(),
+    )
+    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode()
+    data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier)
+    if not data:
+        raise ContentError("WeasyPrint produced no PDF", base)
+    return PdfResult(data, len(document.pages), tuple(log.refused))
+
+
+def pdf_artifact(name: str, filename: str, html: str, topic, options, styles: list[str],  # type: ignore[no-untyped-def]
+                 cited: tuple[str, ...], max_pages: int, **extra) -> Artifact:
+    """Render a PDF artifact with the shared stylesheets; page-limit and fetch problems become warnings."""
+    from publish.render.html import template_file
+
+    names = ["css/base.css", *styles] + (["css/a4.css"] if options.paper == "a4" else [])
+    pdf = render_pdf(html, topic.folder, [template_file(n, options.templates) for n in names], options.roots(topic))
+    warnings = [f"refused to load {url}" for url in pdf.refused]
+    if pdf.pages > max_pages:
+        warnings.append(f"{filename} has {pdf.pages} pages, over the limit of {max_pages}")
+    return Artifact(name, filename, pdf.data, cited, pages=pdf.pages, warnings=tuple(warnings), **extra)
