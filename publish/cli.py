@@ -90,6 +90,76 @@ def normalize(
         sys.exit(EXIT_CHECK_FAILED)
 
 
+def _size(n: int) -> str:
+    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
+
+
+@cli.command()
+@click.argument("topics", nargs=-1, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Output folder; each topic goes to OUT/<topic id>/.",
+)
+@click.option(
+    "--only",
+    multiple=True,
+    type=click.Choice(["handout", "clinician", "epub"]),
+    help="Build only this artifact (repeatable).",
+)
+@click.option(
+    "--paper",
+    type=click.Choice(["letter", "a4"]),
+    default=None,
+    help="Paper size of the PDFs. [default: letter]",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+def build(
+    topics: tuple[Path, ...], out: Path, only: tuple[str, ...], paper: str | None, quiet: bool
+) -> None:
+    """Build the patient handout, clinician summary and EPUB of each topic.
+
+    TOPICS are topic folders (default: every folder under seeds/topics/, or the
+    bundled default topic outside a project). Each artifact is written only when
+    complete; a failing topic leaves its previous files in place.
+
+    \b
+    Examples:
+      publish build
+      publish build seeds/topics/ketamine-depression --only handout --paper a4
+    """
+    import time
+
+    from publish.build import build_topics
+
+    started = time.perf_counter()
+    result = build_topics(topics, out, only=only or None, paper=paper)
+    for topic in result.topics:
+        for warning in topic.warnings:
+            _err(f"warning: {topic.topic}: {warning}")
+        if quiet:
+            continue
+        for entry in topic.artifacts:
+            size = "pages" if "pages" in entry else "chapters"
+            extra = f", reading grade {entry['reading_grade']}" if "reading_grade" in entry else ""
+            click.echo(
+                f"{topic.folder / entry['file']}  {entry.get(size)} {size}, "
+                f"{_size(entry['bytes'])}{extra}"
+            )
+    for error in result.errors:
+        _err(f"error: {error.format_message()}")
+    if not quiet:
+        count = sum(len(t.artifacts) for t in result.topics)
+        click.echo(
+            f"built {count} artifacts for {len(result.topics)} topics in "
+            f"{time.perf_counter() - started:.1f} s; {len(result.errors)} failed"
+        )
+    if result.errors:
+        sys.exit(result.errors[0].exit_code)
+
+
 def main() -> None:
     """Entry point: one-line errors with documented exit codes; tracebacks only with --debug."""
     debug = "--debug" in sys.argv[1:]

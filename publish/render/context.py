@@ -16,16 +16,19 @@ from publish.citations import Cite, Numbering, Reference, deep_link, kind_label,
 from publish.normalize.model import REASONS
 from publish.profile import CRISIS_TITLE, Profile
 from publish.render.markdown import to_html
+from publish.render.options import build_time
 from publish.topic import Text, Topic
 
 
-def cite_html(topic: Topic, numbering: Numbering, ref_href: str = "") -> Callable[[list[Cite]], str]:
+def cite_html(
+    topic: Topic, numbering: Numbering, ref_href: str = ""
+) -> Callable[[list[Cite]], str]:
     """Render a citation group as superscript numbers; timestamps link into the video."""
 
     def render(cites: list[Cite]) -> str:
         parts = []
-        for cite in cites:
-            number = numbering.number(cite.key)
+        numbered = [(numbering.number(c.key), c) for c in cites]
+        for number, cite in sorted(numbered, key=lambda pair: pair[0]):
             part = f'<a href="{ref_href}#ref-{number}">{number}</a>'
             if cite.locator:
                 link = deep_link(topic.source(cite.key), cite.locator)
@@ -96,6 +99,7 @@ def base_context(topic: Topic, profile: Profile, **extra: Any) -> dict[str, Any]
         "crisis_title": CRISIS_TITLE,
         "crisis": profile.crisis,
         "version": __version__,
+        "stamp": build_time(topic).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "reasons": REASONS,
         **extra,
     }

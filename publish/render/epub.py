@@ -10,22 +10,32 @@ import io
 import textwrap
 import uuid
 import zipfile
-from datetime import datetime, time, timezone
+from datetime import datetime
 from pathlib import Path
 
 from publish.citations import Cite, Numbering, deep_link, kind_label
 from publish.render.context import appraisal, base_context, references, render_text
 from publish.render.html import render, template_file
 from publish.render.markdown import to_html
-from publish.render.options import Artifact, Options, figure_path
+from publish.render.options import Artifact, Options, build_time, figure_path
 from publish.topic import Topic
 
 NAME = "epub"
 FILENAME = "reader.epub"
 TEMPLATES = (
-    "base.html", "epub/chapter.html", "epub/about.html", "epub/text.html", "epub/source.html",
-    "epub/glossary.html", "epub/references.html", "epub/cover.svg", "css/epub.css",
-    "partials/draft.html", "partials/disclaimer.html", "partials/crisis.html", "partials/references.html",
+    "base.html",
+    "epub/chapter.html",
+    "epub/about.html",
+    "epub/text.html",
+    "epub/source.html",
+    "epub/glossary.html",
+    "epub/references.html",
+    "epub/cover.svg",
+    "css/epub.css",
+    "partials/draft.html",
+    "partials/disclaimer.html",
+    "partials/crisis.html",
+    "partials/references.html",
 )
 A11Y_SUMMARY = (
     "Structured text with headings, a navigation document and landmarks. The one diagram has a "
@@ -53,7 +63,9 @@ def render_artifact(topic: Topic, options: Options) -> Artifact:
     control = topic.control
     context = base_context(topic, options.profile)
     book = epub.EpubBook()
-    book.set_identifier(f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'publish:{control.id}:{control.version}')}")
+    book.set_identifier(
+        f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'publish:{control.id}:{control.version}')}"
+    )
     book.set_title(control.title)
     book.set_language(control.language)
     book.add_metadata("DC", "date", control.updated.isoformat())
@@ -62,8 +74,12 @@ def render_artifact(topic: Topic, options: Options) -> Artifact:
         book.add_metadata("DC", "publisher", options.profile.clinic_name)
     _accessibility(book)
 
-    css = epub.EpubItem(uid="style", file_name="style.css", media_type="text/css",
-                        content=template_file("css/epub.css", options.templates).read_bytes())
+    css = epub.EpubItem(
+        uid="style",
+        file_name="style.css",
+        media_type="text/css",
+        content=template_file("css/epub.css", options.templates).read_bytes(),
+    )
     book.add_item(css)
 
     numbering = Numbering()
@@ -73,43 +89,83 @@ def render_artifact(topic: Topic, options: Options) -> Artifact:
         if src not in figures:
             path = figure_path(topic, src)
             figures[src] = f"images/{path.name}"
-            book.add_item(epub.EpubItem(uid=f"img-{len(figures)}", file_name=figures[src],
-                                        media_type=_media_type(path), content=path.read_bytes()))
+            book.add_item(
+                epub.EpubItem(
+                    uid=f"img-{len(figures)}",
+                    file_name=figures[src],
+                    media_type=_media_type(path),
+                    content=path.read_bytes(),
+                )
+            )
         return figures[src]
 
     def page(file_name: str, title: str, template: str, **extra) -> epub.EpubHtml:  # type: ignore[no-untyped-def]
         item = epub.EpubHtml(title=title, file_name=file_name, lang=control.language)
-        item.content = render(template, options.templates, **context, chapter_title=title,
-                              chapter_class=file_name.split(".")[0], **extra)
+        item.content = render(
+            template,
+            options.templates,
+            **context,
+            chapter_title=title,
+            chapter_class=file_name.split(".")[0],
+            **extra,
+        )
         item.add_item(css)
         book.add_item(item)
         return item
 
     about = page("about.xhtml", "About this book", "epub/about.html")
     guide_text = render_text(topic, topic.patient, numbering, "references.xhtml", image_src)
-    guide = page("guide.xhtml", "Patient guide", "epub/text.html", body=guide_text.html, appraisal=None)
+    guide = page(
+        "guide.xhtml", "Patient guide", "epub/text.html", body=guide_text.html, appraisal=None
+    )
     clinician_text = render_text(topic, topic.clinician, numbering, "references.xhtml")
-    clinician = page("clinician.xhtml", "Clinician summary", "epub/text.html",
-                     body=clinician_text.html, appraisal=appraisal(topic))
+    clinician = page(
+        "clinician.xhtml",
+        "Clinician summary",
+        "epub/text.html",
+        body=clinician_text.html,
+        appraisal=appraisal(topic),
+    )
     chapters = []
     for index, source in enumerate(topic.sources, start=1):
         body = to_html(source.body, _timestamp_links(topic, source.id))
         removed = [r for r in source.removed if r.reason != "metadata"]
-        chapters.append(page(f"source-{index}.xhtml", source.title, "epub/source.html", source=source,
-                             body=body, kind=kind_label(source.kind), removed=removed))
+        chapters.append(
+            page(
+                f"source-{index}.xhtml",
+                source.title,
+                "epub/source.html",
+                source=source,
+                body=body,
+                kind=kind_label(source.kind),
+                removed=removed,
+            )
+        )
     glossary_entries = [
-        {"term": e.term, "definition": e.definition, "numbers": [numbering.number(k) for k in e.cite]}
+        {
+            "term": e.term,
+            "definition": e.definition,
+            "numbers": [numbering.number(k) for k in e.cite],
+        }
         for e in topic.glossary
     ]
     glossary = page("glossary.xhtml", "Glossary", "epub/glossary.html", glossary=glossary_entries)
     for source in topic.sources:  # every source in the book is listed, cited or not
         numbering.number(source.id)
-    refs = page("references.xhtml", "References", "epub/references.html",
-                references=references(topic, numbering))
+    refs = page(
+        "references.xhtml",
+        "References",
+        "epub/references.html",
+        references=references(topic, numbering),
+    )
 
-    cover_svg = render("epub/cover.svg", options.templates, **context,
-                       title_lines=textwrap.wrap(control.title, 18),
-                       subtitle_lines=textwrap.wrap(control.subtitle or "", 36))
+    cover_svg = render(
+        "epub/cover.svg",
+        options.templates,
+        **context,
+        title_lines=textwrap.wrap(control.title, 18),
+        subtitle_lines=textwrap.wrap(control.subtitle or "", 36),
+    )
     book.set_cover("cover.svg", cover_svg.encode("utf-8"))
 
     body = [about, guide, clinician, *chapters, glossary, refs]
@@ -128,19 +184,27 @@ def render_artifact(topic: Topic, options: Options) -> Artifact:
         {"href": "glossary.xhtml", "title": "Glossary", "type": "glossary"},
         {"href": "references.xhtml", "title": "References", "type": "bibliography"},
     ]
+    book.add_item(epub.EpubNcx())  # ebooklib always points the spine at an NCX
     book.add_item(epub.EpubNav())
     book.spine = ["cover", "nav", *body]
 
     buffer = io.BytesIO()
-    modified = datetime.combine(control.updated, time(), tzinfo=timezone.utc)
-    epub.write_epub(buffer, book, {"mtime": modified, "epub3_pages": False, "play_order": {"enabled": False}})
+    modified = build_time(topic)
+    epub.write_epub(
+        buffer, book, {"mtime": modified, "epub3_pages": False, "play_order": {"enabled": False}}
+    )
     data = _fixed_zip_times(buffer.getvalue(), modified)
-    cited = tuple(dict.fromkeys([*(r.key for r in guide_text.references), *(r.key for r in clinician_text.references)]))
+    cited = tuple(
+        dict.fromkeys(
+            [*(r.key for r in guide_text.references), *(r.key for r in clinician_text.references)]
+        )
+    )
     return Artifact(NAME, FILENAME, data, cited, chapters=len(body))
 
 
 def _accessibility(book) -> None:  # type: ignore[no-untyped-def]
     """EPUB Accessibility 1.1 discovery metadata."""
+
     def meta(prop: str, value: str) -> None:
         book.add_metadata(None, "meta", value, {"property": prop})
 
@@ -155,9 +219,12 @@ def _accessibility(book) -> None:  # type: ignore[no-untyped-def]
 
 
 def _media_type(path: Path) -> str:
-    return {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}.get(
-        path.suffix.lower(), "application/octet-stream"
-    )
+    return {
+        ".svg": "image/svg+xml",
+        ".png": "image/png",
+        ".jpg": "image/jpeg",
+        ".jpeg": "image/jpeg",
+    }.get(path.suffix.lower(), "application/octet-stream")
 
 
 def _fixed_zip_times(data: bytes, when: datetime) -> bytes:
@@ -167,7 +234,9 @@ def _fixed_zip_times(data: bytes, when: datetime) -> bytes:
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
         for info in source.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
-            fixed.compress_type = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
+            fixed.compress_type = (
+                zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
+            )
             fixed.external_attr = 0o644 << 16
             target.writestr(fixed, source.read(info.filename))
     return out.getvalue()

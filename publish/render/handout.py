@@ -35,7 +35,15 @@ def render_artifact(topic: Topic, options: Options) -> Artifact:
     )
     cited = tuple(r.key for r in text.references)
     return pdf_artifact(
-        NAME, FILENAME, html, topic, options, ["css/handout.css"], cited, MAX_PAGES, reading_grade=reading_grade(topic)
+        NAME,
+        FILENAME,
+        html,
+        topic,
+        options,
+        ["css/handout.css"],
+        cited,
+        MAX_PAGES,
+        reading_grade=reading_grade(topic),
     )
 
 

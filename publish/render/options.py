@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -33,6 +37,28 @@ class Options:
         return tuple(r.resolve() for r in roots)
 
 
+def build_time(topic: Topic) -> datetime:
+    """The one time written into files: SOURCE_DATE_EPOCH if set, else the topic's update date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    return datetime.combine(topic.control.updated, time(), tzinfo=UTC)
+
+
+@contextmanager
+def pinned_clock(when: datetime) -> Iterator[None]:
+    """Libraries that stamp files (fontTools' font subsetter) read SOURCE_DATE_EPOCH."""
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(when.timestamp()))
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+
+
 @dataclass(frozen=True)
 class Artifact:
     """A rendered file, not yet written, with what the manifest and the build log report."""
@@ -50,7 +76,9 @@ class Artifact:
 def figure_path(topic: Topic, src: str) -> Path:
     """A figure named in topic text: a relative path that stays inside the topic folder."""
     if urlparse(src).scheme or src.startswith(("/", "\\")):
-        raise ContentError(f"figure {src!r} must be a relative path inside the topic folder", topic.folder)
+        raise ContentError(
+            f"figure {src!r} must be a relative path inside the topic folder", topic.folder
+        )
     path = (topic.folder / src).resolve()
     if not path.is_relative_to(topic.folder.resolve()) or not path.is_file():
         raise ContentError(f"figure {src!r} not found inside the topic folder", topic.folder)

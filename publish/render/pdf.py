@@ -8,12 +8,13 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from publish.errors import ContentError
-from publish.render.options import Artifact
+from publish.render.options import Artifact, build_time, pinned_clock
 
 
 @dataclass
@@ -71,7 +72,9 @@ class PdfResult:
     refused: tuple[str, ...]
 
 
-def render_pdf(html: str, base: Path, stylesheets: list[Path], roots: tuple[Path, ...]) -> PdfResult:
+def render_pdf(
+    html: str, base: Path, stylesheets: list[Path], roots: tuple[Path, ...], when: datetime
+) -> PdfResult:
     """Render one HTML document; the PDF's identifier is a hash of its inputs."""
     from weasyprint import HTML
 
@@ -79,25 +82,40 @@ def render_pdf(html: str, base: Path, stylesheets: list[Path], roots: tuple[Path
     roots = tuple(r.resolve() for r in roots)
     log = Fetched()
     fetcher = _fetcher_class()(roots, log)
-    document = HTML(string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher).render(
+    document = HTML(
+        string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher
+    ).render(
         stylesheets=[_stylesheet(s.resolve(), roots) for s in stylesheets],
         font_config=_font_config(),
     )
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode()
-    data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier)
+    with pinned_clock(when):
+        data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier)
     if not data:
         raise ContentError("WeasyPrint produced no PDF", base)
     return PdfResult(data, len(document.pages), tuple(log.refused))
 
 
-def pdf_artifact(name: str, filename: str, html: str, topic, options, styles: list[str],  # type: ignore[no-untyped-def]
-                 cited: tuple[str, ...], max_pages: int, **extra) -> Artifact:
+def pdf_artifact(
+    name: str,
+    filename: str,
+    html: str,
+    topic,
+    options,
+    styles: list[str],  # type: ignore[no-untyped-def]
+    cited: tuple[str, ...],
+    max_pages: int,
+    **extra,
+) -> Artifact:
     """Render a PDF artifact with the shared stylesheets; page-limit and fetch problems become warnings."""
     from publish.render.html import template_file
 
     names = ["css/base.css", *styles] + (["css/a4.css"] if options.paper == "a4" else [])
-    pdf = render_pdf(html, topic.folder, [template_file(n, options.templates) for n in names], options.roots(topic))
+    sheets = [template_file(n, options.templates) for n in names]
+    pdf = render_pdf(html, topic.folder, sheets, options.roots(topic), build_time(topic))
     warnings = [f"refused to load {url}" for url in pdf.refused]
     if pdf.pages > max_pages:
         warnings.append(f"{filename} has {pdf.pages} pages, over the limit of {max_pages}")
-    return Artifact(name, filename, pdf.data, cited, pages=pdf.pages, warnings=tuple(warnings), **extra)
+    return Artifact(
+        name, filename, pdf.data, cited, pages=pdf.pages, warnings=tuple(warnings), **extra
+    )
