@@ -102,6 +102,10 @@ def manifest(topic: Topic, entries: list[dict[str, Any]]) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def _previous_entries(folder: Path, keep: set[str]) -> list[dict[str, Any]]:
     """Entries of a previous manifest for artifacts not rebuilt now whose files still match."""
     try:
@@ -111,9 +115,9 @@ def _previous_entries(folder: Path, keep: set[str]) -> list[dict[str, Any]]:
     entries = []
     for entry in old:
         path = folder / str(entry.get("file", ""))
-        if entry.get("name") in keep and path.is_file():
-            if hashlib.sha256(path.read_bytes()).hexdigest() == entry.get("sha256"):
-                entries.append(entry)
+        unchanged = path.is_file() and _sha256(path) == entry.get("sha256")
+        if entry.get("name") in keep and unchanged:
+            entries.append(entry)
     return entries
 
 

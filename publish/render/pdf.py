@@ -107,7 +107,7 @@ def pdf_artifact(
     max_pages: int,
     **extra,
 ) -> Artifact:
-    """Render a PDF artifact with the shared stylesheets; page-limit and fetch problems become warnings."""
+    """A PDF artifact with the shared stylesheets; over-long or refused loads become warnings."""
     from publish.render.html import template_file
 
     names = ["css/base.css", *styles] + (["css/a4.css"] if options.paper == "a4" else [])
