@@ -152,8 +152,9 @@ def build(
         _err(f"error: {error.format_message()}")
     if not quiet:
         count = sum(len(t.artifacts) for t in result.topics)
+        topics = len(result.topics)
         click.echo(
-            f"built {count} artifacts for {len(result.topics)} topics in "
+            f"built {count} artifacts for {topics} topic{'' if topics == 1 else 's'} in "
             f"{time.perf_counter() - started:.1f} s; {len(result.errors)} failed"
         )
     if result.errors:
