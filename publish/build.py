@@ -7,12 +7,13 @@ import json
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from publish import __version__
-from publish.errors import ContentError, PublishError
+from publish.errors import ContentError, PublishError, ReleaseError
 from publish.fsutil import write_atomic
 from publish.profile import DEFAULT, PAPERS, Profile
 from publish.render.options import Artifact, Options
@@ -49,6 +50,36 @@ class BuildResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `--json` document; its schema is publish/schemas/build.schema.json."""
+        return {
+            "ok": self.ok,
+            "toolkit_version": __version__,
+            "topics": [
+                {
+                    "topic": t.topic,
+                    "folder": str(t.folder),
+                    "seconds": round(t.seconds, 3),
+                    "warnings": t.warnings,
+                    "artifacts": t.artifacts,
+                }
+                for t in self.topics
+            ],
+            "errors": [error_dict(e) for e in self.errors],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+
+
+def error_dict(error: PublishError) -> dict[str, Any]:
+    return {
+        "message": error.format_message(),
+        "file": str(error.path) if error.path else None,
+        "line": error.line,
+        "exit_code": error.exit_code,
+    }
 
 
 def project_root(start: Path | None = None) -> Path | None:
@@ -121,10 +152,26 @@ def _previous_entries(folder: Path, keep: set[str]) -> list[dict[str, Any]]:
     return entries
 
 
-def build_topic(folder: Path, out: Path, only: tuple[str, ...], options: Options) -> TopicResult:
+def check_release(topic: Topic, today: date) -> None:
+    """A release is refused for a draft, or a topic whose review date has passed."""
+    path = topic.folder / TOPIC_FILE
+    control = topic.control
+    if control.is_draft:
+        raise ReleaseError("release refused: field 'status' is draft (needs approved)", path)
+    if control.next_review < today:
+        raise ReleaseError(
+            f"release refused: field 'next_review' ({control.next_review}) has passed", path
+        )
+
+
+def build_topic(
+    folder: Path, out: Path, only: tuple[str, ...], options: Options, release: bool = False
+) -> TopicResult:
     """Render every selected artifact in memory, then write them; a failure writes nothing."""
     started = time.perf_counter()
     topic = load_topic(folder)
+    if release:
+        check_release(topic, date.today())
     target = out / topic.control.id
     result = TopicResult(topic.control.id, target)
     artifacts = [renderer(name).render_artifact(topic, options) for name in only]
@@ -147,6 +194,7 @@ def build_topics(
     only: Iterable[str] | None = None,
     paper: str | None = None,
     profile: Profile = DEFAULT,
+    release: bool = False,
 ) -> BuildResult:
     """Build each topic; a failing topic is reported and the others still build."""
     selected = tuple(only) if only else ARTIFACTS
@@ -161,7 +209,7 @@ def build_topics(
     result = BuildResult()
     for folder in discover(paths, project):
         try:
-            result.topics.append(build_topic(folder, Path(out), selected, options))
+            result.topics.append(build_topic(folder, Path(out), selected, options, release))
         except PublishError as exc:
             result.errors.append(exc)
     return result

@@ -94,6 +94,30 @@ def _size(n: int) -> str:
     return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
 
 
+def _profile_option(func):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--profile",
+        "profile_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Clinic profile (TOML). [default: publish.toml, or [tool.publish] in pyproject.toml]",
+    )(func)
+
+
+def _json_option(func):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--json",
+        "as_json",
+        is_flag=True,
+        help="Print one JSON document on stdout; logs go to stderr.",
+    )(func)
+
+
+def _load_profile(path: Path | None):  # type: ignore[no-untyped-def]
+    from publish.config import find_profile, load_profile
+
+    return load_profile(path or find_profile())
+
+
 @cli.command()
 @click.argument("topics", nargs=-1, type=click.Path(file_okay=False, path_type=Path))
 @click.option(
@@ -113,11 +137,21 @@ def _size(n: int) -> str:
     "--paper",
     type=click.Choice(["letter", "a4"]),
     default=None,
-    help="Paper size of the PDFs. [default: letter]",
+    help="Paper size of the PDFs. [default: the profile's, else letter]",
 )
+@_profile_option
+@click.option("--release", is_flag=True, help="Refuse a topic that is a draft or past review.")
+@_json_option
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 def build(
-    topics: tuple[Path, ...], out: Path, only: tuple[str, ...], paper: str | None, quiet: bool
+    topics: tuple[Path, ...],
+    out: Path,
+    only: tuple[str, ...],
+    paper: str | None,
+    profile_path: Path | None,
+    release: bool,
+    as_json: bool,
+    quiet: bool,
 ) -> None:
     """Build the patient handout, clinician summary and EPUB of each topic.
 
@@ -129,13 +163,22 @@ def build(
     Examples:
       publish build
       publish build seeds/topics/ketamine-depression --only handout --paper a4
+      publish build --release --profile clinic.toml --json > build.json
     """
     import time
 
     from publish.build import build_topics
 
     started = time.perf_counter()
-    result = build_topics(topics, out, only=only or None, paper=paper)
+    result = build_topics(
+        topics,
+        out,
+        only=only or None,
+        paper=paper,
+        profile=_load_profile(profile_path),
+        release=release,
+    )
+    echo = _err if as_json else click.echo
     for topic in result.topics:
         for warning in topic.warnings:
             _err(f"warning: {topic.topic}: {warning}")
@@ -144,7 +187,7 @@ def build(
         for entry in topic.artifacts:
             size = "pages" if "pages" in entry else "chapters"
             extra = f", reading grade {entry['reading_grade']}" if "reading_grade" in entry else ""
-            click.echo(
+            echo(
                 f"{topic.folder / entry['file']}  {entry.get(size)} {size}, "
                 f"{_size(entry['bytes'])}{extra}"
             )
@@ -152,11 +195,13 @@ def build(
         _err(f"error: {error.format_message()}")
     if not quiet:
         count = sum(len(t.artifacts) for t in result.topics)
-        topics = len(result.topics)
-        click.echo(
-            f"built {count} artifacts for {topics} topic{'' if topics == 1 else 's'} in "
-            f"{time.perf_counter() - started:.1f} s; {len(result.errors)} failed"
+        topics_built = len(result.topics)
+        echo(
+            f"built {count} artifacts for {topics_built} topic{'' if topics_built == 1 else 's'} "
+            f"in {time.perf_counter() - started:.1f} s; {len(result.errors)} failed"
         )
+    if as_json:
+        click.echo(result.to_json())
     if result.errors:
         sys.exit(result.errors[0].exit_code)
 

@@ -17,6 +17,8 @@ EXIT_INPUT = 3  # a raw source could not be read or parsed
 EXIT_CONTENT = 4  # topic content is wrong: unknown citation key, missing field
 EXIT_TEMPLATE = 5  # a template failed to load or render
 EXIT_OUTPUT = 6  # an output could not be written
+EXIT_RELEASE = 7  # --release refused a draft or overdue topic
+EXIT_PROFILE = 8  # the clinic profile has an unknown or invalid field
 EXIT_INTERNAL = 70  # a bug in publish itself
 
 
@@ -59,3 +61,15 @@ class OutputError(PublishError):
     """An output file or folder could not be written."""
 
     exit_code = EXIT_OUTPUT
+
+
+class ReleaseError(PublishError):
+    """A release build was refused: the topic is a draft or its review date has passed."""
+
+    exit_code = EXIT_RELEASE
+
+
+class ProfileError(PublishError):
+    """The clinic profile has an unknown or invalid field."""
+
+    exit_code = EXIT_PROFILE

@@ -30,6 +30,7 @@ class Profile:
 
     clinic_name: str | None = None
     logo: str | None = None
+    """The clinic's logo as a data: URI (SVG or PNG), read once when the profile loads."""
     phone: str | None = None
     address: str | None = None
     website: str | None = None

@@ -31,7 +31,7 @@ def render_artifact(topic: Topic, options: Options) -> Artifact:
         body=text.html,
         references=text.references,
         paper=options.paper,
-        logo_src=_logo(options),
+        logo_src=options.profile.logo,
     )
     cited = tuple(r.key for r in text.references)
     return pdf_artifact(
@@ -45,8 +45,3 @@ def render_artifact(topic: Topic, options: Options) -> Artifact:
         MAX_PAGES,
         reading_grade=reading_grade(topic),
     )
-
-
-def _logo(options: Options) -> str | None:
-    logo = options.profile.logo
-    return logo if logo else None
