@@ -12,9 +12,10 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from publish.build import BuildResult
+    from publish.check import CheckResult
     from publish.normalize import NormalizeResult
 
-__all__ = ["__version__", "build", "normalize"]
+__all__ = ["__version__", "build", "check", "normalize"]
 
 
 def normalize(*args: Any, **kwargs: Any) -> NormalizeResult:
@@ -29,3 +30,10 @@ def build(*args: Any, **kwargs: Any) -> BuildResult:
     from publish.build import build_topics
 
     return build_topics(*args, **kwargs)
+
+
+def check(*args: Any, **kwargs: Any) -> CheckResult:
+    """Run every gate on built topics; see `publish.check.check_topics`."""
+    from publish.check import check_topics
+
+    return check_topics(*args, **kwargs)

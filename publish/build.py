@@ -93,7 +93,7 @@ def discover(paths: Iterable[Path | str], project: Path | None) -> list[Path]:
     given = [Path(p) for p in paths]
     if given:
         return given
-    root = (project / "seeds") if project else bundled_seeds()
+    root = Path("seeds") if project else bundled_seeds()  # project is the working folder
     return sorted(p for p in (root / "topics").iterdir() if (p / TOPIC_FILE).is_file())
 
 

@@ -206,6 +206,61 @@ def build(
         sys.exit(result.errors[0].exit_code)
 
 
+@cli.command()
+@click.argument("topics", nargs=-1, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--dist",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Where the built artifacts are.",
+)
+@click.option(
+    "--max-grade",
+    type=float,
+    default=8.0,
+    show_default=True,
+    help="Fail when the handout's Flesch–Kincaid grade is above this.",
+)
+@click.option("--strict", is_flag=True, help="Exit 1 on any warning too.")
+@_profile_option
+@_json_option
+def check(
+    topics: tuple[Path, ...],
+    dist: Path,
+    max_grade: float,
+    strict: bool,
+    profile_path: Path | None,
+    as_json: bool,
+) -> None:
+    """Run every gate on the sources, the topic text and the built artifacts.
+
+    Gates: readability, citations, evidence, safety blocks (read back from the
+    built files), artifacts (epubcheck, PDF tags, fonts, page limits) and
+    document control. Exits 1 on any fail (with --strict, on any warning).
+
+    \b
+    Examples:
+      publish build && publish check
+      publish check --strict --json > check.json
+    """
+    from publish.check import check_topics
+
+    result = check_topics(topics, dist, profile=_load_profile(profile_path), max_grade=max_grade)
+    if as_json:
+        click.echo(result.to_json(strict))
+    else:
+        for f in result.findings:
+            click.echo(
+                f"{f.status.upper():<5} {f.gate:<17} {f.message}"
+                + (f"  [{f.where}]" if f.where else "")
+            )
+        counts = ", ".join(f"{result.count(s)} {s}" for s in ("pass", "warn", "fail"))
+        click.echo(f"{counts}{' (strict)' if strict else ''}")
+    if result.failed(strict):
+        sys.exit(EXIT_CHECK_FAILED)
+
+
 def main() -> None:
     """Entry point: one-line errors with documented exit codes; tracebacks only with --debug."""
     debug = "--debug" in sys.argv[1:]

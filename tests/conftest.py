@@ -1,10 +1,15 @@
-"""Shared fixtures: the repository root, the normalized-source schema, and a check that
-no raw sentence disappears without a trace."""
+"""Shared fixtures: the repository root, the normalized-source schema, a check that no raw
+sentence disappears without a trace, and builds of the default topic (once per session, or
+through the real command line in a project folder of its own)."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import subprocess
+import sys
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -87,3 +92,71 @@ def read_raw_text(path: Path) -> str:
 def find_lost() -> Callable[[Path, NormalizedSource], list[str]]:
     """`find_lost(path, source)`: raw sentences missing from both body and removals."""
     return lambda path, source: lost_sentences(read_raw_text(path), source)
+
+
+# --- building topics ----------------------------------------------------------------------
+
+DEFAULT_TOPIC = REPO_ROOT / "seeds" / "topics" / "ketamine-depression"
+
+
+@pytest.fixture(scope="session")
+def default_topic() -> Path:
+    """The default topic's folder in the checkout (the one `publish build` ships with)."""
+    return DEFAULT_TOPIC
+
+
+def build_in(workdir: Path, out: Path, *topics: Path, **options: object) -> Path:
+    """Build in-process from `workdir` (not a project) into `out`; the topic's output folder.
+
+    SOURCE_DATE_EPOCH is cleared unless the caller set it, so files carry the topic's date.
+    """
+    from publish.build import build_topics
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(workdir)
+        result = build_topics(topics or (DEFAULT_TOPIC,), out, **options)  # type: ignore[arg-type]
+    assert result.ok, [str(e) for e in result.errors]
+    [topic] = result.topics
+    return topic.folder
+
+
+@pytest.fixture(scope="session")
+def built_topic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default topic built once for the whole session: its dist/<topic id>/ folder."""
+    root = tmp_path_factory.mktemp("session-build")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        return build_in(root / "work", root / "dist")
+
+
+@pytest.fixture(scope="session")
+def run_publish() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """`run_publish(*args, cwd=folder)`: the real command line, in a process of its own."""
+
+    def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+        env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+        return subprocess.run(
+            [sys.executable, "-m", "publish", *args],
+            cwd=cwd,
+            env=env,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=120,
+            check=False,
+        )
+
+    return run
+
+
+@pytest.fixture
+def new_project(tmp_path: Path) -> Callable[[str], Path]:
+    """`new_project(name)`: a fresh project folder holding a copy of the checkout's seeds/."""
+
+    def make(name: str = "project") -> Path:
+        folder = tmp_path / name
+        shutil.copytree(REPO_ROOT / "seeds", folder / "seeds")
+        return folder
+
+    return make
