@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from publish.render.context import appraisal, base_context, render_text
 from publish.render.html import render
 from publish.render.options import Artifact, Options
@@ -10,17 +12,32 @@ from publish.topic import Topic
 
 NAME = "clinician"
 FILENAME = "clinician-summary.pdf"
-TEMPLATES = ("clinician.html", "css/base.css", "css/clinician.css", "css/a4.css")
+STYLES = ("css/base.css", "css/clinician.css")
+TEMPLATES = (
+    "base.html",
+    "clinician.html",
+    "partials/control.html",
+    "partials/crisis.html",
+    "partials/disclaimer.html",
+    "partials/draft.html",
+    "partials/references.html",
+    *STYLES,
+    "css/a4.css",
+)
+"""Every template file this artifact depends on (a change to any of them rebuilds it)."""
 MAX_PAGES = 2
 
 
-def render_artifact(topic: Topic, options: Options) -> Artifact:
-    text = render_text(topic, topic.clinician)
+def html(
+    topic: Topic, options: Options, image_src: Callable[[str], str] | None = None
+) -> tuple[str, tuple[str, ...]]:
+    """The clinician sheet as HTML, and the source ids it cites in citation order."""
+    text = render_text(topic, topic.clinician, image_src=image_src)
     numbers = {ref.key: ref.number for ref in text.references}
     rows = appraisal(topic)
     for source, row in zip(topic.sources, rows, strict=True):
         row["number"] = numbers.get(source.id)
-    html = render(
+    page = render(
         "clinician.html",
         options.templates,
         **base_context(topic, options.profile),
@@ -29,7 +46,9 @@ def render_artifact(topic: Topic, options: Options) -> Artifact:
         appraisal=rows,
         paper=options.paper,
     )
-    cited = tuple(r.key for r in text.references)
-    return pdf_artifact(
-        NAME, FILENAME, html, topic, options, ["css/clinician.css"], cited, MAX_PAGES
-    )
+    return page, tuple(r.key for r in text.references)
+
+
+def render_artifact(topic: Topic, options: Options) -> Artifact:
+    page, cited = html(topic, options)
+    return pdf_artifact(NAME, FILENAME, page, topic, options, STYLES, cited, MAX_PAGES)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import textstat
+from collections.abc import Callable
 
 from publish.render.context import base_context, render_text
 from publish.render.html import render
@@ -13,18 +13,37 @@ from publish.topic import Topic
 
 NAME = "handout"
 FILENAME = "handout.pdf"
-TEMPLATES = ("handout.html", "css/base.css", "css/handout.css", "css/a4.css")
+STYLES = ("css/base.css", "css/handout.css")
+TEMPLATES = (
+    "base.html",
+    "handout.html",
+    "partials/clinic.html",
+    "partials/control.html",
+    "partials/crisis.html",
+    "partials/disclaimer.html",
+    "partials/draft.html",
+    "partials/references.html",
+    *STYLES,
+    "css/a4.css",
+)
+"""Every template file this artifact depends on (a change to any of them rebuilds it)."""
 MAX_PAGES = 2
 
 
 def reading_grade(topic: Topic) -> float:
     """Flesch–Kincaid grade of the handout's prose (headings, images and citations left out)."""
+    import textstat
+
     return round(float(textstat.flesch_kincaid_grade(prose(topic.patient.markdown))), 1)
 
 
-def render_artifact(topic: Topic, options: Options) -> Artifact:
-    text = render_text(topic, topic.patient, image_src=lambda src: figure_path(topic, src).as_uri())
-    html = render(
+def html(
+    topic: Topic, options: Options, image_src: Callable[[str], str] | None = None
+) -> tuple[str, tuple[str, ...]]:
+    """The handout as HTML, and the source ids it cites in citation order."""
+    default_src: Callable[[str], str] = lambda src: figure_path(topic, src).as_uri()  # noqa: E731
+    text = render_text(topic, topic.patient, image_src=image_src or default_src)
+    page = render(
         "handout.html",
         options.templates,
         **base_context(topic, options.profile),
@@ -33,14 +52,18 @@ def render_artifact(topic: Topic, options: Options) -> Artifact:
         paper=options.paper,
         logo_src=options.profile.logo,
     )
-    cited = tuple(r.key for r in text.references)
+    return page, tuple(r.key for r in text.references)
+
+
+def render_artifact(topic: Topic, options: Options) -> Artifact:
+    page, cited = html(topic, options)
     return pdf_artifact(
         NAME,
         FILENAME,
-        html,
+        page,
         topic,
         options,
-        ["css/handout.css"],
+        STYLES,
         cited,
         MAX_PAGES,
         reading_grade=reading_grade(topic),

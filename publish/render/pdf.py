@@ -96,21 +96,21 @@ def render_pdf(
     return PdfResult(data, len(document.pages), tuple(log.refused))
 
 
-def pdf_artifact(
+def pdf_artifact(  # type: ignore[no-untyped-def]
     name: str,
     filename: str,
     html: str,
     topic,
     options,
-    styles: list[str],  # type: ignore[no-untyped-def]
+    styles: tuple[str, ...],
     cited: tuple[str, ...],
     max_pages: int,
     **extra,
 ) -> Artifact:
-    """A PDF artifact with the shared stylesheets; over-long or refused loads become warnings."""
+    """A PDF artifact; an over-long document or a refused load becomes a warning."""
     from publish.render.html import template_file
 
-    names = ["css/base.css", *styles] + (["css/a4.css"] if options.paper == "a4" else [])
+    names = [*styles] + (["css/a4.css"] if options.paper == "a4" else [])
     sheets = [template_file(n, options.templates) for n in names]
     pdf = render_pdf(html, topic.folder, sheets, options.roots(topic), build_time(topic))
     warnings = [f"refused to load {url}" for url in pdf.refused]
