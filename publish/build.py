@@ -4,24 +4,25 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from publish import __version__
+from publish import __version__, manifest
 from publish.errors import ContentError, PublishError, ReleaseError
 from publish.fsutil import write_atomic
 from publish.profile import DEFAULT, PAPERS, Profile
-from publish.render.options import Artifact, Options
+from publish.render.options import Options
 from publish.resources import bundled_seeds
 from publish.topic import TOPIC_FILE, Topic, load_topic
 
 ARTIFACTS = ("handout", "clinician", "epub")
-MANIFEST = "manifest.json"
 
 
 def renderer(name: str) -> ModuleType:
@@ -38,6 +39,9 @@ class TopicResult:
     topic: str
     folder: Path
     artifacts: list[dict[str, Any]] = field(default_factory=list)
+    """Manifest entries of the selected artifacts, built now or up to date."""
+    up_to_date: list[str] = field(default_factory=list)
+    """Artifacts skipped because nothing they depend on changed."""
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -62,6 +66,7 @@ class BuildResult:
                     "folder": str(t.folder),
                     "seconds": round(t.seconds, 3),
                     "warnings": t.warnings,
+                    "up_to_date": t.up_to_date,
                     "artifacts": t.artifacts,
                 }
                 for t in self.topics
@@ -97,61 +102,6 @@ def discover(paths: Iterable[Path | str], project: Path | None) -> list[Path]:
     return sorted(p for p in (root / "topics").iterdir() if (p / TOPIC_FILE).is_file())
 
 
-def manifest_entry(artifact: Artifact, topic: Topic) -> dict[str, Any]:
-    entry: dict[str, Any] = {
-        "name": artifact.name,
-        "file": artifact.filename,
-        "bytes": len(artifact.data),
-        "sha256": hashlib.sha256(artifact.data).hexdigest(),
-    }
-    if artifact.pages is not None:
-        entry["pages"] = artifact.pages
-    if artifact.chapters is not None:
-        entry["chapters"] = artifact.chapters
-    if artifact.reading_grade is not None:
-        entry["reading_grade"] = artifact.reading_grade
-    entry["sources_cited"] = list(artifact.cited)
-    entry["toolkit_version"] = __version__
-    return entry
-
-
-def manifest(topic: Topic, entries: list[dict[str, Any]]) -> str:
-    control = topic.control
-    data = {
-        "topic": control.id,
-        "title": control.title,
-        "version": control.version,
-        "status": control.status,
-        "updated": control.updated.isoformat(),
-        "approved_by": control.approved_by,
-        "approved_on": control.approved_on.isoformat() if control.approved_on else None,
-        "next_review": control.next_review.isoformat(),
-        "language": control.language,
-        "toolkit_version": __version__,
-        "artifacts": entries,
-    }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _previous_entries(folder: Path, keep: set[str]) -> list[dict[str, Any]]:
-    """Entries of a previous manifest for artifacts not rebuilt now whose files still match."""
-    try:
-        old = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["artifacts"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return []
-    entries = []
-    for entry in old:
-        path = folder / str(entry.get("file", ""))
-        unchanged = path.is_file() and _sha256(path) == entry.get("sha256")
-        if entry.get("name") in keep and unchanged:
-            entries.append(entry)
-    return entries
-
-
 def check_release(topic: Topic, today: date) -> None:
     """A release is refused for a draft, or a topic whose review date has passed."""
     path = topic.folder / TOPIC_FILE
@@ -165,26 +115,74 @@ def check_release(topic: Topic, today: date) -> None:
 
 
 def build_topic(
-    folder: Path, out: Path, only: tuple[str, ...], options: Options, release: bool = False
+    folder: Path,
+    out: Path,
+    only: tuple[str, ...],
+    options: Options,
+    release: bool = False,
+    force: bool = False,
 ) -> TopicResult:
-    """Render every selected artifact in memory, then write them; a failure writes nothing."""
+    """Render each selected artifact whose inputs changed, then write it; a failure writes nothing.
+
+    An artifact whose input hash matches the manifest, and whose file is unchanged, is
+    up to date and skipped (unless `force`).
+    """
     started = time.perf_counter()
     topic = load_topic(folder)
     if release:
         check_release(topic, date.today())
     target = out / topic.control.id
     result = TopicResult(topic.control.id, target)
-    artifacts = [renderer(name).render_artifact(topic, options) for name in only]
-    for artifact in artifacts:
+    entries = manifest.current_entries(target)
+    rendered = []
+    for name in only:
+        module = renderer(name)
+        key = manifest.input_hash(topic, name, module.TEMPLATES, options)
+        if not force and entries.get(name, {}).get("input_hash") == key:
+            result.up_to_date.append(name)
+            continue
+        rendered.append((module.render_artifact(topic, options), key))
+    for artifact, key in rendered:
         write_atomic(target / artifact.filename, artifact.data)
-        result.warnings.extend(artifact.warnings)
-    entries = _previous_entries(target, set(ARTIFACTS) - set(only))
-    entries += [manifest_entry(a, topic) for a in artifacts]
-    entries.sort(key=lambda e: ARTIFACTS.index(e["name"]) if e["name"] in ARTIFACTS else 99)
-    write_atomic(target / MANIFEST, manifest(topic, entries))
-    result.artifacts = [e for e in entries if e["name"] in only]
+        entries[artifact.name] = manifest.entry(artifact, key)
+    for name in only:
+        result.warnings.extend(entries[name].get("warnings", []))
+    ordered = [entries[n] for n in ARTIFACTS if n in entries]
+    text = manifest.render(topic, ordered)
+    path = target / manifest.MANIFEST
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        write_atomic(path, text)
+    result.artifacts = [entries[n] for n in only]
     result.seconds = time.perf_counter() - started
     return result
+
+
+def shard(folders: list[Path], spec: str | None) -> list[Path]:
+    """`I/N`: the topics whose name hashes to share I of N; stable as topics come and go."""
+    if not spec:
+        return folders
+    try:
+        index, count = (int(part) for part in spec.split("/"))
+    except ValueError:
+        raise ContentError(f"shard must look like I/N (e.g. 1/4), not {spec!r}") from None
+    if not 1 <= index <= count:
+        raise ContentError(f"shard {spec!r}: I must be between 1 and N")
+    share = [
+        f
+        for f in folders
+        if int(hashlib.sha256(f.name.encode()).hexdigest(), 16) % count == index - 1
+    ]
+    return share
+
+
+def _build_one(
+    args: tuple[Path, Path, tuple[str, ...], Options, bool, bool],
+) -> TopicResult | PublishError:
+    """Worker entry point: a result or the error, never an exception across processes."""
+    try:
+        return build_topic(*args)
+    except PublishError as exc:
+        return exc
 
 
 def build_topics(
@@ -195,8 +193,15 @@ def build_topics(
     paper: str | None = None,
     profile: Profile = DEFAULT,
     release: bool = False,
+    force: bool = False,
+    jobs: int | None = None,
+    shard_spec: str | None = None,
+    progress: Callable[[TopicResult | PublishError], None] | None = None,
 ) -> BuildResult:
-    """Build each topic; a failing topic is reported and the others still build."""
+    """Build each topic, in `jobs` worker processes; a failing topic does not stop the others.
+
+    `progress` is called once per topic as it finishes (in completion order).
+    """
     selected = tuple(only) if only else ARTIFACTS
     for name in selected:
         if name not in ARTIFACTS:
@@ -206,10 +211,30 @@ def build_topics(
         raise ContentError(f"unknown paper size {paper!r}; choose from {', '.join(PAPERS)}")
     project = project_root()
     options = Options(paper=paper, profile=profile, project=project)
+    folders = shard(discover(paths, project), shard_spec)
+    tasks = [(Path(f), Path(out), selected, options, release, force) for f in folders]
+    workers = min(jobs or os.cpu_count() or 1, len(tasks))
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            outcomes = _collect(pool.map(_build_one, tasks), progress)
+    else:
+        outcomes = _collect(map(_build_one, tasks), progress)
     result = BuildResult()
-    for folder in discover(paths, project):
-        try:
-            result.topics.append(build_topic(folder, Path(out), selected, options, release))
-        except PublishError as exc:
-            result.errors.append(exc)
+    for outcome in outcomes:
+        if isinstance(outcome, PublishError):
+            result.errors.append(outcome)
+        else:
+            result.topics.append(outcome)
     return result
+
+
+def _collect(
+    outcomes: Iterable[TopicResult | PublishError],
+    progress: Callable[[TopicResult | PublishError], None] | None,
+) -> list[TopicResult | PublishError]:
+    collected = []
+    for outcome in outcomes:
+        if progress:
+            progress(outcome)
+        collected.append(outcome)
+    return collected

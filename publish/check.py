@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from publish import __version__
-from publish.build import MANIFEST, renderer
+from publish.build import renderer
 from publish.citations import CITATION, find_citations
 from publish.errors import PublishError
+from publish.manifest import MANIFEST, sha256_file
 from publish.profile import DEFAULT, Profile
 from publish.topic import TOPIC_FILE, Text, Topic, load_topic
 
@@ -297,8 +298,6 @@ def artifacts(files: dict[str, Path]) -> list[Finding]:
 
 def built_files(topic: Topic, dist: Path) -> tuple[dict[str, Path], list[Finding]]:
     """The artifacts the manifest lists, checked against their sha256."""
-    import hashlib
-
     folder = dist / topic.control.id
     try:
         entries = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["artifacts"]
@@ -311,7 +310,7 @@ def built_files(topic: Topic, dist: Path) -> tuple[dict[str, Path], list[Finding
     files, findings = {}, []
     for entry in entries:
         path = folder / entry["file"]
-        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != entry["sha256"]:
+        if not path.is_file() or sha256_file(path) != entry["sha256"]:
             findings.append(
                 Finding(
                     "artifacts",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -90,6 +91,19 @@ def normalize(
         sys.exit(EXIT_CHECK_FAILED)
 
 
+@contextmanager
+def _progress(enabled: bool):  # type: ignore[no-untyped-def]
+    """A progress bar on a terminal (rich); nothing when output is a pipe or a log."""
+    if not (enabled and sys.stderr.isatty()):
+        yield lambda: None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True, console=None) as bar:
+        task = bar.add_task("building topics", total=None)
+        yield lambda: bar.advance(task)
+
+
 def _size(n: int) -> str:
     return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
 
@@ -141,6 +155,15 @@ def _load_profile(path: Path | None):  # type: ignore[no-untyped-def]
 )
 @_profile_option
 @click.option("--release", is_flag=True, help="Refuse a topic that is a draft or past review.")
+@click.option("--force", is_flag=True, help="Rebuild artifacts even when they are up to date.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Topics built in parallel worker processes. [default: number of cores]",
+)
+@click.option("--shard", "shard_spec", metavar="I/N", help="Build only share I of N of the topics.")
 @_json_option
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 def build(
@@ -150,6 +173,9 @@ def build(
     paper: str | None,
     profile_path: Path | None,
     release: bool,
+    force: bool,
+    jobs: int | None,
+    shard_spec: str | None,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -164,41 +190,59 @@ def build(
       publish build
       publish build seeds/topics/ketamine-depression --only handout --paper a4
       publish build --release --profile clinic.toml --json > build.json
+      publish build --jobs 2 --shard 1/4     # a quarter of the topics, two at a time
     """
     import time
 
     from publish.build import build_topics
 
     started = time.perf_counter()
-    result = build_topics(
-        topics,
-        out,
-        only=only or None,
-        paper=paper,
-        profile=_load_profile(profile_path),
-        release=release,
-    )
     echo = _err if as_json else click.echo
-    for topic in result.topics:
-        for warning in topic.warnings:
-            _err(f"warning: {topic.topic}: {warning}")
+
+    def report(outcome):  # type: ignore[no-untyped-def]
+        if isinstance(outcome, PublishError):
+            return
+        for warning in outcome.warnings:
+            _err(f"warning: {outcome.topic}: {warning}")
         if quiet:
-            continue
-        for entry in topic.artifacts:
+            return
+        for entry in outcome.artifacts:
+            path = outcome.folder / entry["file"]
+            if entry["name"] in outcome.up_to_date:
+                echo(f"{path}  up to date")
+                continue
             size = "pages" if "pages" in entry else "chapters"
             extra = f", reading grade {entry['reading_grade']}" if "reading_grade" in entry else ""
-            echo(
-                f"{topic.folder / entry['file']}  {entry.get(size)} {size}, "
-                f"{_size(entry['bytes'])}{extra}"
-            )
+            echo(f"{path}  {entry.get(size)} {size}, {_size(entry['bytes'])}{extra}")
+
+    with _progress(not (quiet or as_json)) as advance:
+
+        def progress(outcome):  # type: ignore[no-untyped-def]
+            advance()
+            report(outcome)
+
+        result = build_topics(
+            topics,
+            out,
+            only=only or None,
+            paper=paper,
+            profile=_load_profile(profile_path),
+            release=release,
+            force=force,
+            jobs=jobs,
+            shard_spec=shard_spec,
+            progress=progress,
+        )
     for error in result.errors:
         _err(f"error: {error.format_message()}")
     if not quiet:
-        count = sum(len(t.artifacts) for t in result.topics)
-        topics_built = len(result.topics)
+        fresh = sum(len(t.up_to_date) for t in result.topics)
+        built = sum(len(t.artifacts) for t in result.topics) - fresh
+        done = len(result.topics)
         echo(
-            f"built {count} artifacts for {topics_built} topic{'' if topics_built == 1 else 's'} "
-            f"in {time.perf_counter() - started:.1f} s; {len(result.errors)} failed"
+            f"built {built} artifacts ({fresh} up to date) for {done} "
+            f"topic{'' if done == 1 else 's'} in {time.perf_counter() - started:.1f} s; "
+            f"{len(result.errors)} failed"
         )
     if as_json:
         click.echo(result.to_json())

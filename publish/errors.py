@@ -28,6 +28,7 @@ class PublishError(click.ClickException):
     exit_code = EXIT_INTERNAL
 
     def __init__(self, message: str, path: Path | str | None = None, line: int | None = None):
+        self.raw = message
         self.path = Path(path) if path is not None else None
         self.line = line
         where = ""
@@ -37,6 +38,10 @@ class PublishError(click.ClickException):
 
     def format_message(self) -> str:
         return self.message.replace("\n", " ")
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        """Errors cross process boundaries (parallel builds) with their file and line."""
+        return (type(self), (self.raw, self.path, self.line))
 
 
 class InputError(PublishError):
