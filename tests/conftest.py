@@ -105,7 +105,7 @@ def default_topic() -> Path:
     return DEFAULT_TOPIC
 
 
-def build_in(workdir: Path, out: Path, *topics: Path, **options: object) -> Path:
+def _build_in(workdir: Path, out: Path, *topics: Path, **options: object) -> Path:
     """Build in-process from `workdir` (not a project) into `out`; the topic's output folder.
 
     SOURCE_DATE_EPOCH is cleared unless the caller set it, so files carry the topic's date.
@@ -127,7 +127,14 @@ def built_topic(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("session-build")
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("SOURCE_DATE_EPOCH", raising=False)
-        return build_in(root / "work", root / "dist")
+        return _build_in(root / "work", root / "dist")
+
+
+@pytest.fixture(scope="session")
+def build_in() -> Callable[..., Path]:
+    """`build_in(workdir, out, *topics, only=..., paper=...)`: an in-process build run from
+    `workdir`; returns the topic's output folder. Topics default to the default topic."""
+    return _build_in
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,261 @@
+"""`publish fhir`: describe built artifacts as HL7 FHIR R4 DocumentReferences for clinic systems.
+
+A clinic's record system files documents it can index: what kind of document, which
+version, whether it is final, and a checksum proving the file is the one described. Each
+artifact of a built topic gets one DocumentReference, and each topic a Bundle (type
+"collection") of them. Everything is read from `dist/<topic>/manifest.json` and the
+files it lists, and every file is checked against the manifest first, so a record never
+describes bytes that were not built. No clock time is written: the same build exports
+the same bytes.
+
+Codes (chosen because no LOINC document code names a patient handout or an e-book; the
+artifact kind is in `type.text`, and `category.text` says who the document is for):
+
+- type, handout: LOINC 69730-0 "Instructions" (Doc scale, class DOC.ONTOLOGY; "records
+  instructions given to a patient"), https://loinc.org/69730-0/ ; also used as a
+  DocumentReference type in a published FHIR value set,
+  https://build.fhir.org/ig/fut-infrastructure/implementation-guide/branches/feature_CCR0303/ValueSet-ehealth-document-reference-type.json
+- type, clinician summary and e-book: LOINC 34109-9 "Note", the generic document code
+  the C-CDA Note Activity requires ("@code="34109-9" Note (CodeSystem: LOINC)"),
+  https://hl7.org/cda/us/ccda/3.0.0/StructureDefinition-NoteActivity-definitions.html
+- Both type codes have LOINC scale "Doc", so they lie in FHIR's document type value set
+  ("all LOINC codes where scale type = 'DOC'"),
+  https://www.hl7.org/fhir/2021May/valueset-doc-typecodes.json
+- category: "clinical-note" "Clinical Note" from
+  http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category, the only
+  code of the US Core DocumentReference category value set,
+  https://hl7.org/fhir/us/core/stu3.1.1/ValueSet-us-core-documentreference-category.html
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import re
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from publish.errors import ContentError
+from publish.fsutil import write_atomic
+from publish.topic import TOPIC_FILE, Control, load_control
+
+MANIFEST = "manifest.json"
+BUNDLE_FILE = "bundle.json"
+LOINC = "http://loinc.org"
+US_CORE_CATEGORY = "http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category"
+DOC_STATUS = {"draft": "preliminary", "approved": "final"}
+_NOT_ID = re.compile(r"[^A-Za-z0-9\-.]+")
+_ID_MAX = 64
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How one artifact is described: its LOINC type, its reader and its media type."""
+
+    label: str
+    audience: str
+    code: str
+    display: str
+    content_type: str
+
+
+INSTRUCTIONS = ("69730-0", "Instructions")
+NOTE = ("34109-9", "Note")
+KINDS = {
+    "handout": Kind("Patient handout", "Patient education", *INSTRUCTIONS, "application/pdf"),
+    "clinician": Kind("Clinician summary", "Clinician reference", *NOTE, "application/pdf"),
+    "epub": Kind("E-book reader", "Patient education", *NOTE, "application/epub+zip"),
+}
+
+
+def fhir_id(*parts: str) -> str:
+    """A valid FHIR id ([A-Za-z0-9-.]{1,64}) from the parts; long ones end in a digest."""
+    raw = ".".join(parts)
+    text = _NOT_ID.sub("-", raw).strip("-.") or "x"
+    if len(text) <= _ID_MAX:
+        return text
+    digest = hashlib.sha256(raw.encode("utf-8")).hexdigest()[:12]
+    return f"{text[: _ID_MAX - 13].rstrip('-.')}-{digest}"
+
+
+def full_url(resource_id: str, resource_type: str = "DocumentReference") -> str:
+    """A stable urn:uuid for a Bundle entry: the same resource always gets the same one."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{resource_type}/{resource_id}')}"
+
+
+def instant(control: Control) -> str:
+    """The topic's update date as a FHIR instant at midnight UTC: no clock time enters."""
+    return f"{control.updated.isoformat()}T00:00:00Z"
+
+
+def relative_url(target: Path, start: Path) -> str:
+    """A relative URL from the folder `start` to the file `target`, '/'-separated."""
+    rel = os.path.relpath(target.resolve(), start.resolve())
+    return "/".join(quote(part) for part in Path(rel).parts)
+
+
+def document_reference(
+    control: Control,
+    entry: dict[str, Any],
+    artifact_path: Path,
+    *,
+    embed: bool,
+    url: str | None,
+) -> dict[str, Any]:
+    """One artifact as a DocumentReference; `embed` puts the bytes in, else `url` points at them."""
+    name = str(entry["name"])
+    kind = KINDS.get(name)
+    if kind is None:
+        raise ContentError(f"no FHIR description for artifact {name!r}", artifact_path)
+    if not embed and not url:
+        raise ValueError("a DocumentReference needs a url unless the file is embedded")
+    data = artifact_path.read_bytes()
+    if "sha256" in entry and hashlib.sha256(data).hexdigest() != entry["sha256"]:
+        raise ContentError(
+            "artifact no longer matches its manifest sha256; run publish build first",
+            artifact_path,
+        )
+    title = control.title
+    version = f"version {control.version}, {control.status}"
+    description = f"{kind.label}: {title}"
+    if control.subtitle:
+        description += f". {control.subtitle}"
+    attachment: dict[str, Any] = {
+        "contentType": kind.content_type,
+        "language": control.language,
+    }
+    if embed:
+        attachment["data"] = base64.b64encode(data).decode("ascii")
+    else:
+        attachment["url"] = url
+    attachment |= {
+        "size": len(data),
+        "hash": base64.b64encode(hashlib.sha1(data).digest()).decode("ascii"),
+        "title": f"{title} ({kind.label.lower()}, {version})",
+        "creation": control.updated.isoformat(),
+    }
+    resource: dict[str, Any] = {
+        "resourceType": "DocumentReference",
+        "id": fhir_id(control.id, name, control.version),
+        "status": "current",
+        "docStatus": DOC_STATUS.get(control.status, "preliminary"),
+        "type": {
+            "coding": [{"system": LOINC, "code": kind.code, "display": kind.display}],
+            "text": kind.label,
+        },
+        "category": [
+            {
+                "coding": [
+                    {
+                        "system": US_CORE_CATEGORY,
+                        "code": "clinical-note",
+                        "display": "Clinical Note",
+                    }
+                ],
+                "text": kind.audience,
+            }
+        ],
+        "date": instant(control),
+        "description": f"{description} ({version})",
+        "content": [{"attachment": attachment}],
+    }
+    if control.approved_by and not control.is_draft:
+        resource["authenticator"] = {"display": control.approved_by}
+    return resource
+
+
+def bundle(refs: Sequence[dict[str, Any]], *, bundle_id: str | None = None) -> dict[str, Any]:
+    """A collection Bundle of DocumentReferences, stamped with their (shared) date."""
+    ids = [str(ref["id"]) for ref in refs]
+    if bundle_id is None:
+        bundle_id = fhir_id("bundle", hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16])
+    result: dict[str, Any] = {"resourceType": "Bundle", "id": bundle_id, "type": "collection"}
+    if refs:
+        result["timestamp"] = refs[0]["date"]
+        result["entry"] = [
+            {"fullUrl": full_url(rid), "resource": ref} for rid, ref in zip(ids, refs, strict=True)
+        ]
+    return result
+
+
+def dumps(resource: dict[str, Any]) -> str:
+    """Stable JSON, as the manifest is written: the same resource gives the same bytes."""
+    return json.dumps(resource, indent=2, ensure_ascii=False) + "\n"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_manifest(control: Control, folder: Path) -> list[dict[str, Any]]:
+    """The manifest's artifact entries, once every listed file is checked to match it."""
+    path = folder / MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        entries = list(manifest["artifacts"])
+    except FileNotFoundError as exc:
+        raise ContentError("no manifest; run publish build first", path) from exc
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ContentError("unreadable manifest; run publish build first", path) from exc
+    built = (manifest.get("version"), manifest.get("status"), manifest.get("updated"))
+    now = (control.version, control.status, control.updated.isoformat())
+    if built != now:
+        raise ContentError(
+            f"manifest is for version {built[0]} ({built[1]}, {built[2]}) but the topic is "
+            f"{now[0]} ({now[1]}, {now[2]}); run publish build first",
+            path,
+        )
+    for entry in entries:
+        file = folder / str(entry.get("file", ""))
+        if not file.is_file():
+            raise ContentError(
+                "artifact listed in the manifest is missing; run publish build first", file
+            )
+        if _sha256(file) != entry.get("sha256"):
+            raise ContentError(
+                "artifact no longer matches its manifest sha256; run publish build first", file
+            )
+    return entries
+
+
+def export_topic(
+    topic_dir: Path, dist: Path, out: Path | None = None, *, embed: bool = False
+) -> list[Path]:
+    """Write one topic's DocumentReferences and Bundle; nothing is written if a check fails."""
+    control, _ = load_control(Path(topic_dir) / TOPIC_FILE)
+    folder = Path(dist) / control.id
+    entries = read_manifest(control, folder)
+    target = Path(out) / control.id if out is not None else folder / "fhir"
+    files: list[tuple[Path, dict[str, Any]]] = []
+    for entry in entries:
+        artifact = folder / str(entry["file"])
+        path = target / f"{entry['name']}.documentreference.json"
+        url = None if embed else relative_url(artifact, path.parent)
+        files.append((path, document_reference(control, entry, artifact, embed=embed, url=url)))
+    collection = bundle(
+        [ref for _, ref in files], bundle_id=fhir_id(control.id, "bundle", control.version)
+    )
+    files.append((target / BUNDLE_FILE, collection))
+    for path, resource in files:
+        write_atomic(path, dumps(resource))
+    return [path for path, _ in files]
+
+
+def export(
+    topic_dirs: Iterable[Path | str],
+    dist: Path,
+    out: Path | None = None,
+    *,
+    embed: bool = False,
+) -> list[Path]:
+    """Export every topic; files go to DIST/<topic>/fhir/, or OUT/<topic>/ when OUT is given."""
+    written: list[Path] = []
+    for topic_dir in topic_dirs:
+        written += export_topic(Path(topic_dir), Path(dist), out, embed=embed)
+    return written

@@ -1,0 +1,117 @@
+"""Incremental, parallel and sharded builds: skip what is unchanged, rebuild only what changed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from publish.build import build_topics, shard
+from publish.errors import ContentError
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+@pytest.fixture
+def project(new_project, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = new_project()
+    monkeypatch.chdir(folder)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    return folder
+
+
+def test_noop_rebuild_skips_every_artifact_and_changes_no_file(project: Path) -> None:
+    first = build_topics(jobs=1)
+    before = _hashes(project / "dist" / "ketamine-depression")
+    again = build_topics(jobs=1)
+    [topic] = again.topics
+    assert sorted(topic.up_to_date) == ["clinician", "epub", "handout"]
+    assert _hashes(project / "dist" / "ketamine-depression") == before
+    assert first.topics[0].artifacts == topic.artifacts
+
+
+def test_force_rebuilds_everything_to_the_same_bytes(project: Path) -> None:
+    build_topics(jobs=1)
+    before = _hashes(project / "dist" / "ketamine-depression")
+    [topic] = build_topics(jobs=1, force=True).topics
+    assert topic.up_to_date == []
+    assert _hashes(project / "dist" / "ketamine-depression") == before
+
+
+def test_a_changed_template_rebuilds_only_the_artifacts_that_use_it(project: Path) -> None:
+    build_topics(jobs=1)
+    override = project / "templates" / "css" / "clinician.css"
+    override.parent.mkdir(parents=True)
+    shutil.copy(Path(__file__).parent.parent / "templates" / "css" / "clinician.css", override)
+    with override.open("a") as handle:
+        handle.write("\n.appraisal th { color: #000; }\n")
+    [topic] = build_topics(jobs=1).topics
+    assert sorted(topic.up_to_date) == ["epub", "handout"]
+
+
+def test_a_changed_patient_text_rebuilds_the_handout(project: Path) -> None:
+    build_topics(jobs=1)
+    patient = project / "seeds" / "topics" / "ketamine-depression" / "patient.md"
+    patient.write_text(patient.read_text().replace("Ketamine was first made", "Ketamine was made"))
+    [topic] = build_topics(jobs=1).topics
+    assert "handout" not in topic.up_to_date
+
+
+def test_a_tampered_artifact_is_rebuilt(project: Path) -> None:
+    build_topics(jobs=1)
+    target = project / "dist" / "ketamine-depression" / "handout.pdf"
+    target.write_bytes(target.read_bytes() + b"\n% tampered")
+    [topic] = build_topics(jobs=1, only=["handout"]).topics
+    assert topic.up_to_date == []
+    manifest = json.loads((target.parent / "manifest.json").read_text())
+    entry = next(e for e in manifest["artifacts"] if e["name"] == "handout")
+    assert entry["sha256"] == hashlib.sha256(target.read_bytes()).hexdigest()
+
+
+def test_parallel_build_of_several_topics_matches_a_serial_one(project: Path) -> None:
+    topics = project / "seeds" / "topics"
+    for n in (2, 3):
+        copy = topics / f"copy-{n}"
+        shutil.copytree(topics / "ketamine-depression", copy)
+        yaml = copy / "topic.yaml"
+        yaml.write_text(yaml.read_text().replace("id: ketamine-depression", f"id: copy-{n}"))
+    parallel = build_topics(jobs=2, only=["handout"], out="dist-parallel")
+    serial = build_topics(jobs=1, only=["handout"], out="dist-serial")
+    assert parallel.ok and serial.ok
+    assert len(parallel.topics) == 3
+    for name in ("ketamine-depression", "copy-2", "copy-3"):
+        assert _hashes(project / "dist-parallel" / name) == _hashes(project / "dist-serial" / name)
+
+
+def test_errors_from_worker_processes_keep_file_and_line(project: Path) -> None:
+    topics = project / "seeds" / "topics"
+    shutil.copytree(topics / "ketamine-depression", topics / "broken")
+    yaml = topics / "broken" / "topic.yaml"
+    yaml.write_text(yaml.read_text().replace("id: ketamine-depression", "id: broken"))
+    patient = topics / "broken" / "patient.md"
+    patient.write_text(patient.read_text() + "\nA claim [@no-such-source].\n")
+    result = build_topics(jobs=2, only=["handout"])
+    [error] = result.errors
+    assert isinstance(error, ContentError)
+    assert error.path == Path("seeds/topics/broken/patient.md")
+    assert error.line == len(patient.read_text().splitlines())
+    assert [t.topic for t in result.topics] == ["ketamine-depression"]
+
+
+def test_shards_partition_the_topics_deterministically() -> None:
+    folders = [Path(f"seeds/topics/topic-{n:02d}") for n in range(40)]
+    shares = [shard(folders, f"{i}/4") for i in range(1, 5)]
+    assert sorted(f for share in shares for f in share) == sorted(folders)
+    assert all(shares)
+    assert shard(list(reversed(folders)), "2/4") == list(reversed(shares[1]))
+
+
+@pytest.mark.parametrize("spec", ["0/4", "5/4", "a/b", "1-4"])
+def test_a_bad_shard_is_an_error(spec: str) -> None:
+    with pytest.raises(ContentError):
+        shard([Path("x")], spec)
