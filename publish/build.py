@@ -14,9 +14,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from publish import __version__, manifest
+from publish import __version__, manifest, outdir
 from publish.errors import ContentError, PublishError, ReleaseError
-from publish.fsutil import write_atomic
 from publish.profile import DEFAULT, PAPERS, Profile
 from publish.render.options import Options
 from publish.resources import bundled_seeds
@@ -133,25 +132,25 @@ def build_topic(
         check_release(topic, date.today())
     target = out / topic.control.id
     result = TopicResult(topic.control.id, target)
-    entries = manifest.current_entries(target)
-    rendered = []
-    for name in only:
-        module = renderer(name)
-        key = manifest.input_hash(topic, name, module.TEMPLATES, options)
-        if not force and entries.get(name, {}).get("input_hash") == key:
-            result.up_to_date.append(name)
-            continue
-        rendered.append((module.render_artifact(topic, options), key))
-    for artifact, key in rendered:
-        write_atomic(target / artifact.filename, artifact.data)
-        entries[artifact.name] = manifest.entry(artifact, key)
+    with outdir.locked(target):
+        entries = manifest.current_entries(target)
+        files: dict[str, bytes] = {}
+        for name in only:
+            module = renderer(name)
+            key = manifest.input_hash(topic, name, module.TEMPLATES, options)
+            if not force and entries.get(name, {}).get("input_hash") == key:
+                result.up_to_date.append(name)
+                continue
+            artifact = module.render_artifact(topic, options)
+            files[artifact.filename] = artifact.data
+            entries[artifact.name] = manifest.entry(artifact, key)
+        ordered = [entries[n] for n in ARTIFACTS if n in entries]
+        text = manifest.render(topic, ordered)
+        path = target / manifest.MANIFEST
+        if files or not path.is_file() or path.read_text(encoding="utf-8") != text:
+            outdir.commit(target, {**files, manifest.MANIFEST: text.encode("utf-8")})
     for name in only:
         result.warnings.extend(entries[name].get("warnings", []))
-    ordered = [entries[n] for n in ARTIFACTS if n in entries]
-    text = manifest.render(topic, ordered)
-    path = target / manifest.MANIFEST
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        write_atomic(path, text)
     result.artifacts = [entries[n] for n in only]
     result.seconds = time.perf_counter() - started
     return result

@@ -1,0 +1,111 @@
+"""Replace a topic's output folder as one atomic step, under a lock.
+
+Readers of `dist/<topic>/` see the previous complete folder or the new complete
+one, never a mix: the new folder is staged beside the old and the two are
+swapped with renameat2(RENAME_EXCHANGE). A build killed at any moment leaves a
+folder whose manifest matches its files.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import fcntl
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from publish.errors import OutputError
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+@contextmanager
+def locked(target: Path) -> Iterator[None]:
+    """Hold `.<name>.lock` beside the folder; a second build of the same topic is refused."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(target.parent / f".{target.name}.lock", "a+b")  # noqa: SIM115
+    except OSError as exc:
+        raise OutputError(f"cannot write: {exc.strerror or exc}", target.parent) from exc
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputError(
+                "another build is writing this folder; try again when it ends", target
+            ) from None
+        _remove_leftovers(target)
+        yield
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Staging folders of a build that was killed (only ever removed under the lock)."""
+    for stray in target.parent.glob(f".{target.name}.staging-*"):
+        shutil.rmtree(stray, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2); False where the system cannot."""
+    rename = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if rename is None:
+        return False
+    if rename(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def commit(target: Path, files: dict[str, bytes]) -> None:
+    """Make `target` hold `files` plus whatever else it held, in one atomic step."""
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
+    except OSError as exc:
+        raise OutputError(f"cannot write: {exc.strerror or exc}", target.parent) from exc
+    try:
+        if target.is_dir():
+            for entry in target.iterdir():
+                if entry.name in files:
+                    continue
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.copytree(entry, staging / entry.name, symlinks=True)
+                else:
+                    shutil.copy2(entry, staging / entry.name, follow_symlinks=False)
+        for name, data in files.items():
+            with open(staging / name, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(staging / name, 0o644)
+        os.chmod(staging, 0o755)
+        _fsync_dir(staging)
+        if not target.exists():
+            os.rename(staging, target)
+        elif _exchange(staging, target):
+            shutil.rmtree(staging)
+        else:
+            old = staging.with_name(staging.name + "-old")
+            os.rename(target, old)
+            os.rename(staging, target)
+            shutil.rmtree(old)
+        _fsync_dir(target.parent)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError(f"cannot write: {exc.strerror or exc}", target) from exc
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
