@@ -70,7 +70,7 @@ NOTE = ("34109-9", "Note")
 KINDS = {
     "handout": Kind("Patient handout", "Patient education", *INSTRUCTIONS, "application/pdf"),
     "clinician": Kind("Clinician summary", "Clinician reference", *NOTE, "application/pdf"),
-    "epub": Kind("E-book reader", "Patient education", *NOTE, "application/epub+zip"),
+    "epub": Kind("E-book reader", "Patient and clinician reference", *NOTE, "application/epub+zip"),
 }
 
 

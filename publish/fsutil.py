@@ -6,7 +6,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from publish.errors import OutputError
+from publish.errors import InputError, OutputError
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
@@ -30,3 +30,11 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def require_inside(path: Path, root: Path) -> Path:
+    """`path`, refused if it (or a symlink on the way) leads outside `root`."""
+    resolved = path.resolve()
+    if not resolved.is_relative_to(root.resolve()):
+        raise InputError(f"refused: leads outside {root} (to {resolved})", path)
+    return path

@@ -15,6 +15,7 @@ from typing import Any
 from publish import frontmatter
 from publish.citations import Cite, check_keys
 from publish.errors import ContentError, InputError
+from publish.fsutil import require_inside
 from publish.normalize import parse_normalized
 from publish.normalize.model import NormalizedSource
 from publish.normalize.rawtext import decode, read_raw
@@ -84,7 +85,7 @@ class Topic:
 def _read_text(path: Path) -> str:
     if not path.is_file():
         raise ContentError("missing file", path)
-    return decode(read_raw(path), path)
+    return decode(read_raw(require_inside(path, path.parent)), path)
 
 
 def _yaml(path: Path) -> Any:
@@ -151,6 +152,7 @@ def load_sources(folder: Path, wanted: list[str] | None) -> tuple[NormalizedSour
         raise ContentError("no normalized sources folder (run `publish normalize`)", folder)
     found: dict[str, NormalizedSource] = {}
     for path in sorted(folder.glob("*.md")):
+        require_inside(path, folder)
         source = parse_normalized(decode(read_raw(path), path), path)
         if source.id in found:
             raise InputError(f"duplicate source id {source.id!r}", path)

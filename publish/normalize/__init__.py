@@ -13,7 +13,7 @@ from typing import Any
 
 from publish import frontmatter
 from publish.errors import InputError, PublishError
-from publish.fsutil import write_atomic
+from publish.fsutil import require_inside, write_atomic
 from publish.normalize import rules
 from publish.normalize.chunks import split_chunks
 from publish.normalize.model import (
@@ -69,6 +69,8 @@ def parse_normalized(text: str, path: Path | str) -> NormalizedSource:
     fm = frontmatter.load(fm_text or "", path)
     if not is_normalized(fm):
         raise InputError("not a normalized source (needs id, kind, source_file, sha256)", path, 1)
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", str(fm["id"])):
+        raise InputError(f"id {fm['id']!r} must be a lowercase slug (a-z, 0-9, '-')", path, 2)
     core = ("id", "title", "kind", "language", "source_file", "sha256")
     lists = ("overridden", "flags", "related")
     for key in (*lists, "removed"):
@@ -189,15 +191,15 @@ def collect(paths: Iterable[Path]) -> tuple[list[Path], list[PublishError]]:
     errors: list[PublishError] = []
     for path in paths:
         if path.is_dir():
-            files.extend(
-                sorted(
-                    p
-                    for p in path.iterdir()
-                    if p.is_file()
-                    and p.suffix.lower() in RAW_SUFFIXES
-                    and not p.name.startswith(".")
-                )
-            )
+            for file in sorted(path.iterdir()):
+                if not file.is_file() or file.suffix.lower() not in RAW_SUFFIXES:
+                    continue
+                if file.name.startswith("."):
+                    continue
+                try:
+                    files.append(require_inside(file, path))  # no symlinks out of the folder
+                except InputError as exc:
+                    errors.append(exc)
         elif path.exists():
             files.append(path)
         else:
