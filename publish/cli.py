@@ -29,6 +29,8 @@ def cli(debug: bool) -> None:
     Example:
       publish normalize            # seeds/raw -> seeds/normalized
       publish build                # every topic -> dist/
+      publish check                # gates before printing
+      publish fhir                 # DocumentReferences for record systems
     """
     State.debug = debug
 
@@ -303,6 +305,61 @@ def check(
         click.echo(f"{counts}{' (strict)' if strict else ''}")
     if result.failed(strict):
         sys.exit(EXIT_CHECK_FAILED)
+
+
+@cli.command()
+@click.argument("topics", nargs=-1, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--dist",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Folder the topics were built into (`publish build --out`).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder; each topic goes to OUT/<topic id>/. [default: DIST/<topic id>/fhir/]",
+)
+@click.option(
+    "--embed",
+    is_flag=True,
+    help="Put each file's bytes in the JSON (base64) instead of a relative URL.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+def fhir(topics: tuple[Path, ...], dist: Path, out: Path | None, embed: bool, quiet: bool) -> None:
+    """Export built artifacts as HL7 FHIR R4 DocumentReferences, with a Bundle per topic.
+
+    TOPICS are topic folders (default: as for build), built first with `publish
+    build`. Each artifact in DIST/<topic id>/manifest.json becomes
+    <artifact>.documentreference.json, and bundle.json collects them. A missing
+    manifest, or a file that no longer matches it, is an error: build again.
+
+    \b
+    Examples:
+      publish build && publish fhir
+      publish fhir seeds/topics/ketamine-depression --embed --out export/fhir
+    """
+    from publish.build import discover, project_root
+    from publish.fhir import export
+
+    written: list[Path] = []
+    errors: list[PublishError] = []
+    for topic in discover(topics, project_root()):
+        try:
+            written += export([topic], dist, out, embed=embed)
+        except PublishError as exc:
+            errors.append(exc)
+    if not quiet:
+        for path in written:
+            click.echo(f"wrote {path}")
+    for error in errors:
+        _err(f"error: {error.format_message()}")
+    if not quiet:
+        click.echo(f"wrote {len(written)} FHIR files; {len(errors)} topics failed")
+    if errors:
+        sys.exit(errors[0].exit_code)
 
 
 def main() -> None:
