@@ -16,10 +16,10 @@ from pathlib import Path
 from publish.errors import ContentError
 from publish.normalize.model import NormalizedSource
 
-CITATION = re.compile(r"\[(@[^\[\]\n]*)\]")
+CITATION = re.compile(r"\[(@[^\[\]]*)\]")
 """A bracketed citation group; its inside is checked by `parse_group`."""
 _ITEM = re.compile(r"^@(?P<key>[a-z0-9][a-z0-9-]*)(?:\s*,\s*(?P<loc>.+?))?$")
-_TIMESTAMP = re.compile(r"^(?:(?P<h>\d{1,2}):)?(?P<m>\d{1,2}):(?P<s>\d{2})$")
+_TIMESTAMP = re.compile(r"^(?:(?P<h>\d{1,2}):)?(?P<m>[0-5]?\d):(?P<s>[0-5]\d)$")
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ class Cite:
 def parse_group(inner: str, path: Path | str, line: int) -> list[Cite]:
     """'@a; @b, 01:22:00' -> [Cite('a'), Cite('b', '01:22:00')]; malformed -> ContentError."""
     cites = []
+    inner = " ".join(inner.split())  # a group may wrap onto the next line
     for part in inner.split(";"):
         match = _ITEM.match(part.strip())
         if not match:

@@ -24,7 +24,7 @@ def _parser(cite: CiteRenderer | None, image_src: Callable[[str], str] | None) -
             if block.type != "inline" or not block.children:
                 continue
             children: list[Token] = []
-            for token in block.children:
+            for token in _join_wrapped_text(block.children):
                 if token.type == "image" and image_src:
                     token.attrSet("src", image_src(str(token.attrGet("src"))))
                 if token.type != "text" or "[@" not in token.content:
@@ -35,6 +35,24 @@ def _parser(cite: CiteRenderer | None, image_src: Callable[[str], str] | None) -
 
     md.core.ruler.push("citations", citations)
     return md
+
+
+def _join_wrapped_text(tokens: list[Token]) -> list[Token]:
+    """Runs of text and soft line breaks become one text token, so a wrapped [@a;\n@b] is seen."""
+    joined: list[Token] = []
+    in_run = False
+    for token in tokens:
+        if token.type not in ("text", "softbreak"):
+            joined.append(token)
+            in_run = False
+            continue
+        content = "\n" if token.type == "softbreak" else token.content
+        if in_run:
+            joined[-1].content += content
+        else:
+            joined.append(_text(content))
+            in_run = True
+    return joined
 
 
 def _split_citations(text: str, cite: CiteRenderer | None) -> list[Token]:

@@ -56,13 +56,21 @@ def _font_config():  # type: ignore[no-untyped-def]
     return FontConfiguration()
 
 
-@lru_cache(maxsize=32)
 def _stylesheet(path: Path, roots: tuple[Path, ...]):  # type: ignore[no-untyped-def]
-    """Parse each stylesheet once per process."""
+    """A parsed stylesheet and the URLs it was refused; parsed once per content."""
+    source = path.read_bytes()
+    return _parse_stylesheet(path, hashlib.sha256(source).hexdigest(), roots)
+
+
+@lru_cache(maxsize=32)
+def _parse_stylesheet(path: Path, digest: str, roots: tuple[Path, ...]):  # type: ignore[no-untyped-def]
+    """Keyed by content as well as path: an edited stylesheet is parsed again."""
     from weasyprint import CSS
 
-    fetcher = _fetcher_class()(roots, Fetched())
-    return CSS(filename=str(path), font_config=_font_config(), url_fetcher=fetcher)
+    log = Fetched()
+    fetcher = _fetcher_class()(roots, log)
+    sheet = CSS(filename=str(path), font_config=_font_config(), url_fetcher=fetcher)
+    return sheet, tuple(log.refused)
 
 
 @dataclass(frozen=True)
@@ -82,13 +90,15 @@ def render_pdf(
     roots = tuple(r.resolve() for r in roots)
     log = Fetched()
     fetcher = _fetcher_class()(roots, log)
-    document = HTML(
-        string=html, base_url=base.resolve().as_uri() + "/", url_fetcher=fetcher
-    ).render(
-        stylesheets=[_stylesheet(s.resolve(), roots) for s in stylesheets],
-        font_config=_font_config(),
+    sheets = [_stylesheet(s.resolve(), roots) for s in stylesheets]
+    log.refused.extend(url for _, refused in sheets for url in refused)
+    base_uri = base.resolve().as_uri()
+    document = HTML(string=html, base_url=base_uri + "/", url_fetcher=fetcher).render(
+        stylesheets=[sheet for sheet, _ in sheets], font_config=_font_config()
     )
-    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode()
+    # The identifier hashes the document without the folder it happens to live in.
+    located = html.replace(base_uri, "topic:")
+    identifier = hashlib.sha256(located.encode("utf-8")).hexdigest()[:32].encode()
     with pinned_clock(when):
         data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier)
     if not data:

@@ -1,0 +1,599 @@
+"""`publish preview`: serve a topic's artifacts as HTML and reload the browser on every change.
+
+Writers see the handout, the clinician sheet and the e-book as they edit, without
+waiting for WeasyPrint. Pages are rendered on request from the same templates the
+builds use; a background thread (watchfiles) bumps a version number whenever an
+input changes, and a small script in every page polls it and reloads. A broken
+input shows as an error page, so fixing the file brings the page back.
+"""
+
+from __future__ import annotations
+
+import html
+import ipaddress
+import re
+import socket
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
+
+import jinja2
+
+from publish.build import discover, project_root
+from publish.errors import EXIT_USAGE, ContentError, PublishError
+from publish.render.options import Options, figure_path
+from publish.resources import bundled_templates
+from publish.topic import TOPIC_FILE, Topic, load_topic
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+POLL_MS = 500
+"""How often an open page asks whether anything changed."""
+PAGES = {
+    "handout": "Patient handout",
+    "clinician": "Clinician summary",
+    "epub": "E-book",
+}
+STATIC_FOLDERS = ("css", "fonts")
+"""The template subfolders served under /_static/ (never the Jinja sources)."""
+CONTENT_TYPES = {
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".txt": "text/plain; charset=utf-8",
+    ".md": "text/plain; charset=utf-8",
+    ".yaml": "text/plain; charset=utf-8",
+}
+LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
+SCREEN_CSS = (
+    "@media screen { html { background: #e9edf2; } "
+    "body { max-width: 8.5in; margin: 1.5em auto; padding: 0.6in; background: #fff; "
+    "box-shadow: 0 1px 6px rgba(0, 0, 0, 0.25); } "
+    ".preview-nav { font: 14px sans-serif; margin: 0 0 1em; } "
+    ".preview-nav a { margin-right: 1em; } }"
+)
+"""The PDFs are paged by WeasyPrint; on screen a page-wide sheet reads more like the paper."""
+_BODY_OPEN = re.compile(r"<body\b[^>]*>", re.I)
+
+
+class PreviewError(PublishError):
+    """The preview server could not start: the port is taken or the host is not this machine's."""
+
+    exit_code = EXIT_USAGE
+
+
+def reload_script(version: int) -> str:
+    """Polls /_version and reloads once it differs from the version this page was rendered at.
+
+    The server may be down for a moment (restarting): the script keeps polling.
+    """
+    return (
+        "<script>(function () {"
+        f' var seen = "{version}";'
+        f" function later() {{ setTimeout(poll, {POLL_MS}); }}"
+        " function poll() {"
+        ' fetch("/_version", {cache: "no-store"})'
+        " .then(function (r) { return r.text(); })"
+        " .then(function (v) { if (v.trim() !== seen) { location.reload(); } else { later(); } })"
+        " .catch(later); }"
+        " later(); })();</script>"
+    )
+
+
+def _head(styles: tuple[str, ...], version: int) -> str:
+    links = "".join(f'<link rel="stylesheet" href="/_static/{quote(s)}" />' for s in styles)
+    return f"{links}<style>{SCREEN_CSS}</style>{reload_script(version)}"
+
+
+def inject(page: str, styles: tuple[str, ...], version: int, nav: str = "") -> str:
+    """Add stylesheet links and the reload script to the head (the PDF path passes styles apart)."""
+    head = _head(styles, version)
+    if "</head>" in page:
+        page = page.replace("</head>", head + "</head>", 1)
+    else:
+        page = head + page
+    if nav:
+        match = _BODY_OPEN.search(page)
+        at = match.end() if match else 0
+        page = page[:at] + nav + page[at:]
+    return page
+
+
+def _nav(*links: tuple[str, str]) -> str:
+    items = "".join(f'<a href="{html.escape(href)}">{html.escape(label)}</a>' for href, label in links)
+    return f'<nav class="preview-nav" aria-label="Preview">{items}</nav>'
+
+
+def _document(title: str, body: str, version: int, styles: tuple[str, ...] = ()) -> str:
+    """A page of the preview's own (index, contents, error), in the same shell as the artifacts."""
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8" />\n'
+        f"<title>{html.escape(title)}</title>\n{_head(styles, version)}\n</head>\n"
+        f"<body>\n{body}\n</body>\n</html>\n"
+    )
+
+
+def error_page(title: str, message: str, version: int) -> str:
+    """The one-line error, escaped, in a page that still reloads when the input is fixed."""
+    body = (
+        _nav(("/", "Index"), *((f"/{name}", label) for name, label in PAGES.items()))
+        + f"<h1>{html.escape(title)}</h1>\n"
+        + '<pre class="preview-error" role="alert" style="white-space: pre-wrap; '
+        + 'color: #8a1c1c; border: 2px solid #8a1c1c; padding: 0.6em;">'
+        + f"{html.escape(message)}</pre>\n"
+        + "<p>Fix the file and save: this page reloads by itself.</p>"
+    )
+    return _document(title, body, version)
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, PublishError):
+        return exc.format_message()
+    if isinstance(exc, jinja2.TemplateError):
+        return f"template failed: {exc}".replace("\n", " ")
+    return f"internal error: {type(exc).__name__}: {exc}".replace("\n", " ")
+
+
+# --- the e-book as pages -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One chapter of the e-book, as the EPUB holds it (same file name, so its links work)."""
+
+    file_name: str
+    title: str
+    html: str
+
+
+def epub_chapters(
+    topic: Topic, options: Options, image_src: Callable[[str], str]
+) -> list[Chapter]:
+    """The EPUB's chapters in reading order, rendered from the EPUB's own templates.
+
+    Mirrors `publish.render.epub.render_artifact`: the guide, the clinician text, the
+    glossary and the references share one citation numbering.
+    """
+    from publish.citations import Numbering, kind_label
+    from publish.render.context import appraisal, base_context, references, render_text
+    from publish.render.epub import _timestamp_links
+    from publish.render.html import render
+    from publish.render.markdown import to_html
+
+    context = base_context(topic, options.profile)
+    numbering = Numbering()
+
+    def page(file_name: str, title: str, template: str, **extra: object) -> Chapter:
+        text = render(
+            template,
+            options.templates,
+            **context,
+            chapter_title=title,
+            chapter_class=file_name.split(".")[0],
+            **extra,
+        )
+        return Chapter(file_name, title, text)
+
+    chapters = [page("about.xhtml", "About this book", "epub/about.html")]
+    guide = render_text(topic, topic.patient, numbering, "references.xhtml", image_src)
+    chapters.append(
+        page("guide.xhtml", "Patient guide", "epub/text.html", body=guide.html, appraisal=None)
+    )
+    clinician = render_text(topic, topic.clinician, numbering, "references.xhtml")
+    chapters.append(
+        page(
+            "clinician.xhtml",
+            "Clinician summary",
+            "epub/text.html",
+            body=clinician.html,
+            appraisal=appraisal(topic),
+        )
+    )
+    for index, source in enumerate(topic.sources, start=1):
+        chapters.append(
+            page(
+                f"source-{index}.xhtml",
+                source.title,
+                "epub/source.html",
+                source=source,
+                body=to_html(source.body, _timestamp_links(topic, source.id)),
+                kind=kind_label(source.kind),
+                removed=[r for r in source.removed if r.reason != "metadata"],
+            )
+        )
+    glossary = [
+        {"term": e.term, "definition": e.definition, "numbers": [numbering.number(k) for k in e.cite]}
+        for e in topic.glossary
+    ]
+    chapters.append(page("glossary.xhtml", "Glossary", "epub/glossary.html", glossary=glossary))
+    for source in topic.sources:  # every source in the book is listed, cited or not
+        numbering.number(source.id)
+    chapters.append(
+        page(
+            "references.xhtml",
+            "References",
+            "epub/references.html",
+            references=references(topic, numbering),
+        )
+    )
+    return chapters
+
+
+# --- the server --------------------------------------------------------------------------------
+
+
+@dataclass
+class Response:
+    status: HTTPStatus
+    content_type: str
+    body: bytes
+
+
+def _html(page: str, status: HTTPStatus = HTTPStatus.OK) -> Response:
+    return Response(status, "text/html; charset=utf-8", page.encode("utf-8"))
+
+
+NOT_FOUND = Response(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not found\n")
+
+
+def inside(root: Path, relative: str) -> Path | None:
+    """`root/relative` if it is a file that resolves inside `root` (symlinks followed), else None."""
+    if not relative or "\x00" in relative:
+        return None
+    try:
+        base = root.resolve()
+        path = (base / relative).resolve()
+    except (OSError, ValueError, RuntimeError):
+        return None
+    return path if path.is_relative_to(base) and path.is_file() else None
+
+
+class PreviewServer:
+    """An HTTP server for one topic, with a file watcher that tells open pages to reload.
+
+    `start()` returns the bound address (port 0 picks a free one); `stop()` ends both threads.
+    """
+
+    def __init__(
+        self,
+        topic_dir: Path | str,
+        host: str = DEFAULT_HOST,
+        port: int = DEFAULT_PORT,
+        log: Callable[[str], None] | None = None,
+    ) -> None:
+        self.topic_dir = Path(topic_dir)
+        if not self.topic_dir.is_dir():
+            raise ContentError("no such topic folder", self.topic_dir)
+        self.host = host
+        self.port = port
+        self.log = log or (lambda line: None)
+        self.workdir = Path.cwd()
+        self.project = project_root(self.workdir)
+        self._version = 0
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._watching = threading.Event()
+        self._httpd: _HTTPServer | None = None
+        self._threads: list[threading.Thread] = []
+
+    # -- lifecycle --
+
+    @property
+    def version(self) -> int:
+        return self._version
+
+    def bump(self) -> int:
+        with self._lock:
+            self._version += 1
+            return self._version
+
+    def start(self) -> tuple[str, int]:
+        """Bind, then serve and watch in background threads; returns (host, port) as bound."""
+        try:
+            self._httpd = _server_class(self.host)((self.host, self.port), _Handler, self)
+        except OSError as exc:
+            raise PreviewError(
+                f"cannot listen on {self.host}:{self.port} ({exc.strerror or exc}); "
+                "choose another --port, or --port 0 for a free one"
+            ) from exc
+        serving = threading.Thread(
+            target=self._httpd.serve_forever, name="publish-preview-http", daemon=True
+        )
+        watching = threading.Thread(target=self._watch, name="publish-preview-watch", daemon=True)
+        self._threads = [serving, watching]
+        serving.start()
+        watching.start()
+        self._watching.wait(timeout=5)  # a change made right after start() is not missed
+        host, port = self._httpd.server_address[:2]
+        return str(host), int(port)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+        for thread in self._threads:
+            thread.join(timeout=5)
+
+    def wait(self) -> None:
+        """Block until the server stops (Ctrl-C raises KeyboardInterrupt here)."""
+        while any(t.is_alive() for t in self._threads[:1]):
+            self._threads[0].join(timeout=0.5)
+
+    # -- watching --
+
+    def watch_paths(self) -> list[Path]:
+        """The topic, its sources, the templates (project's and bundled) and the profile files."""
+        folder = self.topic_dir.resolve()
+        candidates = [folder, folder.parent.parent / "normalized", bundled_templates()]
+        if self.project:
+            candidates.append(self.project / "templates")
+        candidates += [self.workdir / "publish.toml", self.workdir / "pyproject.toml"]
+        kept: list[Path] = []
+        for path in sorted({p.resolve() for p in candidates if p.exists()}, key=lambda p: len(p.parts)):
+            if not any(path.is_relative_to(k) for k in kept):
+                kept.append(path)
+        return kept
+
+    def _watch(self) -> None:
+        import watchfiles
+
+        try:
+            for changes in watchfiles.watch(
+                *self.watch_paths(),
+                stop_event=self._stop,
+                debounce=400,
+                rust_timeout=250,
+                yield_on_timeout=True,  # the first (empty) yield says the watcher is set up
+                raise_interrupt=False,
+            ):
+                self._watching.set()
+                if changes:
+                    version = self.bump()
+                    names = ", ".join(sorted(Path(p).name for _, p in changes))
+                    self.log(f"changed: {names} (reload {version})")
+        except Exception as exc:  # the pages still render; only live reload is lost
+            self.log(f"warning: live reload stopped: {type(exc).__name__}: {exc}")
+        finally:
+            self._watching.set()
+
+    # -- rendering --
+
+    def options(self) -> Options:
+        """The build options as `publish build` would use them now (the profile may have changed)."""
+        from publish.config import find_profile, load_profile
+
+        profile = load_profile(find_profile(self.workdir))
+        return Options(paper=profile.paper, profile=profile, project=self.project)
+
+    def _image_src(self, topic: Topic) -> Callable[[str], str]:
+        base = topic.folder.resolve()
+
+        def image_src(src: str) -> str:
+            return "/_topic/" + quote(figure_path(topic, src).relative_to(base).as_posix())
+
+        return image_src
+
+    def _styles(self, options: Options, *names: str) -> tuple[str, ...]:
+        return (*names, "css/a4.css") if options.paper == "a4" else names
+
+    def render(self, path: str, version: int) -> Response:
+        """The page at `path`; a failure to load or render is a 500 page naming the cause."""
+        try:
+            page = self._render(path, version)
+        except Exception as exc:
+            message = _message(exc)
+            self.log(f"error: {path}: {message}")
+            title = f"Cannot render {path}"
+            return _html(error_page(title, message, version), HTTPStatus.INTERNAL_SERVER_ERROR)
+        return _html(page) if page is not None else NOT_FOUND
+
+    def _render(self, path: str, version: int) -> str | None:
+        if path == "/":
+            return self._index(version)
+        options = self.options()
+        if path in ("/handout", "/clinician"):
+            from publish.render import clinician, handout
+
+            module = handout if path == "/handout" else clinician
+            topic = load_topic(self.topic_dir)
+            page, _ = module.html(topic, options, image_src=self._image_src(topic))
+            return inject(page, self._styles(options, *module.STYLES), version)
+        if path == "/epub" or path.startswith("/epub/"):
+            topic = load_topic(self.topic_dir)
+            chapters = epub_chapters(topic, options, self._image_src(topic))
+            if path == "/epub":
+                return self._contents(topic, chapters, version)
+            names = [c.file_name for c in chapters]
+            name = path.removeprefix("/epub/")
+            if name not in names:
+                return None
+            at = names.index(name)
+            links = [("/", "Index"), ("/epub", "Contents")]
+            if at > 0:
+                links.append((names[at - 1], f"← {chapters[at - 1].title}"))
+            if at + 1 < len(names):
+                links.append((names[at + 1], f"{chapters[at + 1].title} →"))
+            return inject(chapters[at].html, ("css/epub.css",), version, _nav(*links))
+        return None
+
+    def _index(self, version: int) -> str:
+        topic = load_topic(self.topic_dir)
+        items = "".join(
+            f'<li><a href="/{name}">{html.escape(label)}</a></li>' for name, label in PAGES.items()
+        )
+        body = (
+            f"<h1>{html.escape(topic.control.title)}</h1>\n"
+            f"<p>Preview of <code>{html.escape(str(self.topic_dir))}</code>, version "
+            f"{html.escape(topic.control.version)} ({html.escape(topic.control.status)}). "
+            "Pages reload when a file changes.</p>\n"
+            f"<ul>{items}</ul>"
+        )
+        return _document(f"{topic.control.title}: preview", body, version, ("css/base.css",))
+
+    def _contents(self, topic: Topic, chapters: list[Chapter], version: int) -> str:
+        items = "".join(
+            f'<li><a href="/epub/{quote(c.file_name)}">{html.escape(c.title)}</a></li>'
+            for c in chapters
+        )
+        body = (
+            _nav(("/", "Index"))
+            + f"<h1>{html.escape(topic.control.title)}</h1>\n<h2>Contents</h2>\n<ol>{items}</ol>"
+        )
+        return _document(f"{topic.control.title}: e-book", body, version, ("css/epub.css",))
+
+    # -- files --
+
+    def static(self, relative: str) -> Response:
+        """A stylesheet or font from the templates, the project's copy first."""
+        if relative.split("/", 1)[0] not in STATIC_FOLDERS:
+            return NOT_FOUND
+        folders = [self.project / "templates"] if self.project else []
+        for folder in [*folders, bundled_templates()]:
+            path = inside(folder, relative)
+            if path is not None:
+                return _file(path)
+        return NOT_FOUND
+
+    def topic_file(self, relative: str) -> Response:
+        """A file of the topic folder (figures), never anything outside it."""
+        path = inside(self.topic_dir, relative)
+        return _file(path) if path is not None else NOT_FOUND
+
+
+def _file(path: Path) -> Response:
+    kind = CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
+    try:
+        return Response(HTTPStatus.OK, kind, path.read_bytes())
+    except OSError:
+        return NOT_FOUND
+
+
+def _is_loopback(host: str) -> bool:
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], handler: type, preview: PreviewServer) -> None:
+        self.preview = preview
+        super().__init__(address, handler)
+
+
+class _HTTPServer6(_HTTPServer):
+    address_family = socket.AF_INET6
+
+
+def _server_class(host: str) -> type[_HTTPServer]:
+    return _HTTPServer6 if ":" in host else _HTTPServer
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _HTTPServer
+    server_version = "publish-preview"
+
+    def do_GET(self) -> None:
+        self._respond(self._route(), head=False)
+
+    def do_HEAD(self) -> None:
+        self._respond(self._route(), head=True)
+
+    def _route(self) -> Response:
+        preview = self.server.preview
+        version = preview.version  # before rendering: a change during the render reloads
+        if not self._host_allowed():
+            return Response(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8", b"forbidden\n")
+        path = urlsplit(self.path).path
+        if path == "/_version":
+            return Response(HTTPStatus.OK, "text/plain; charset=utf-8", str(version).encode())
+        if path.startswith("/_static/"):
+            return preview.static(unquote(path.removeprefix("/_static/")))
+        if path.startswith("/_topic/"):
+            return preview.topic_file(unquote(path.removeprefix("/_topic/")))
+        if path.rstrip("/") in ("", "/handout", "/clinician", "/epub") or path.startswith("/epub/"):
+            return preview.render(path.rstrip("/") or "/", version)
+        return NOT_FOUND
+
+    def _host_allowed(self) -> bool:
+        """On a loopback address, only local names: a web page cannot rebind its name to us."""
+        if not _is_loopback(self.server.preview.host):
+            return True
+        header = self.headers.get("Host", "")
+        name = header.rsplit(":", 1)[0] if not header.endswith("]") else header
+        return name.strip("[]").lower() in LOOPBACK_NAMES | {self.server.preview.host}
+
+    def _respond(self, response: Response, head: bool) -> None:
+        try:
+            self.send_response(response.status)
+            self.send_header("Content-Type", response.content_type)
+            self.send_header("Content-Length", str(len(response.body)))
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.end_headers()
+            if not head:
+                self.wfile.write(response.body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the browser reloaded before the page arrived
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: open pages ask for /_version twice a second."""
+
+
+# --- the command -------------------------------------------------------------------------------
+
+
+def default_topic() -> Path:
+    """The first topic `publish build` would build here."""
+    topics = discover((), project_root())
+    if not topics:
+        raise ContentError(f"no topic folder (with {TOPIC_FILE}) under seeds/topics")
+    return topics[0]
+
+
+def url(host: str, port: int) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/"
+
+
+def serve(
+    topic_dir: Path | str | None = None,
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    echo: Callable[[str], None] = print,
+) -> None:
+    """Serve until Ctrl-C, printing the address and each reload or error."""
+    folder = Path(topic_dir) if topic_dir is not None else default_topic()
+
+    def log(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    server = PreviewServer(folder, host, port, log=log)
+    bound_host, bound_port = server.start()
+    echo(f"Previewing {folder} at {url(bound_host, bound_port)}  (Ctrl-C to stop)")
+    if not _is_loopback(bound_host):
+        echo(f"warning: listening on {bound_host}: other machines on the network can see it")
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        echo("stopped")
+    finally:
+        server.stop()
