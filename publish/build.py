@@ -144,11 +144,16 @@ def build_topic(
             artifact = module.render_artifact(topic, options)
             files[artifact.filename] = artifact.data
             entries[artifact.name] = manifest.entry(artifact, key)
+        stale = []
+        for name in set(entries) - set(only):  # not rebuilt now: keep only if still current
+            key = manifest.input_hash(topic, name, renderer(name).TEMPLATES, options)
+            if entries[name].get("input_hash") != key:
+                stale.append(entries.pop(name)["file"])
         ordered = [entries[n] for n in ARTIFACTS if n in entries]
         text = manifest.render(topic, ordered)
         path = target / manifest.MANIFEST
-        if files or not path.is_file() or path.read_text(encoding="utf-8") != text:
-            outdir.commit(target, {**files, manifest.MANIFEST: text.encode("utf-8")})
+        if files or stale or not path.is_file() or path.read_text(encoding="utf-8") != text:
+            outdir.commit(target, {**files, manifest.MANIFEST: text.encode("utf-8")}, stale)
     for name in only:
         result.warnings.extend(entries[name].get("warnings", []))
     result.artifacts = [entries[n] for n in only]

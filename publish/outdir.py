@@ -14,7 +14,7 @@ import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -70,8 +70,9 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def commit(target: Path, files: dict[str, bytes]) -> None:
-    """Make `target` hold `files` plus whatever else it held, in one atomic step."""
+def commit(target: Path, files: dict[str, bytes], remove: Iterable[str] = ()) -> None:
+    """Make `target` hold `files` plus whatever else it held (less `remove`), atomically."""
+    dropped = set(remove)
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
     except OSError as exc:
@@ -79,7 +80,7 @@ def commit(target: Path, files: dict[str, bytes]) -> None:
     try:
         if target.is_dir():
             for entry in target.iterdir():
-                if entry.name in files:
+                if entry.name in files or entry.name in dropped:
                     continue
                 if entry.is_dir() and not entry.is_symlink():
                     shutil.copytree(entry, staging / entry.name, symlinks=True)

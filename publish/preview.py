@@ -101,10 +101,7 @@ def _head(styles: tuple[str, ...], version: int) -> str:
 def inject(page: str, styles: tuple[str, ...], version: int, nav: str = "") -> str:
     """Add stylesheet links and the reload script to the head (the PDF path passes styles apart)."""
     head = _head(styles, version)
-    if "</head>" in page:
-        page = page.replace("</head>", head + "</head>", 1)
-    else:
-        page = head + page
+    page = page.replace("</head>", head + "</head>", 1) if "</head>" in page else head + page
     if nav:
         match = _BODY_OPEN.search(page)
         at = match.end() if match else 0
@@ -113,7 +110,9 @@ def inject(page: str, styles: tuple[str, ...], version: int, nav: str = "") -> s
 
 
 def _nav(*links: tuple[str, str]) -> str:
-    items = "".join(f'<a href="{html.escape(href)}">{html.escape(label)}</a>' for href, label in links)
+    items = "".join(
+        f'<a href="{html.escape(href)}">{html.escape(label)}</a>' for href, label in links
+    )
     return f'<nav class="preview-nav" aria-label="Preview">{items}</nav>'
 
 
@@ -159,9 +158,7 @@ class Chapter:
     html: str
 
 
-def epub_chapters(
-    topic: Topic, options: Options, image_src: Callable[[str], str]
-) -> list[Chapter]:
+def epub_chapters(topic: Topic, options: Options, image_src: Callable[[str], str]) -> list[Chapter]:
     """The EPUB's chapters in reading order, rendered from the EPUB's own templates.
 
     Mirrors `publish.render.epub.render_artifact`: the guide, the clinician text, the
@@ -215,7 +212,11 @@ def epub_chapters(
             )
         )
     glossary = [
-        {"term": e.term, "definition": e.definition, "numbers": [numbering.number(k) for k in e.cite]}
+        {
+            "term": e.term,
+            "definition": e.definition,
+            "numbers": [numbering.number(k) for k in e.cite],
+        }
         for e in topic.glossary
     ]
     chapters.append(page("glossary.xhtml", "Glossary", "epub/glossary.html", glossary=glossary))
@@ -250,7 +251,7 @@ NOT_FOUND = Response(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not fo
 
 
 def inside(root: Path, relative: str) -> Path | None:
-    """`root/relative` if it is a file that resolves inside `root` (symlinks followed), else None."""
+    """`root/relative` if it is a file that resolves inside `root` (links followed), else None."""
     if not relative or "\x00" in relative:
         return None
     try:
@@ -310,7 +311,10 @@ class PreviewServer:
                 "choose another --port, or --port 0 for a free one"
             ) from exc
         serving = threading.Thread(
-            target=self._httpd.serve_forever, name="publish-preview-http", daemon=True
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.1},  # so that stop() returns promptly
+            name="publish-preview-http",
+            daemon=True,
         )
         watching = threading.Thread(target=self._watch, name="publish-preview-watch", daemon=True)
         self._threads = [serving, watching]
@@ -343,7 +347,9 @@ class PreviewServer:
             candidates.append(self.project / "templates")
         candidates += [self.workdir / "publish.toml", self.workdir / "pyproject.toml"]
         kept: list[Path] = []
-        for path in sorted({p.resolve() for p in candidates if p.exists()}, key=lambda p: len(p.parts)):
+        for path in sorted(
+            {p.resolve() for p in candidates if p.exists()}, key=lambda p: len(p.parts)
+        ):
             if not any(path.is_relative_to(k) for k in kept):
                 kept.append(path)
         return kept
@@ -356,7 +362,7 @@ class PreviewServer:
                 *self.watch_paths(),
                 stop_event=self._stop,
                 debounce=400,
-                rust_timeout=250,
+                rust_timeout=200,
                 yield_on_timeout=True,  # the first (empty) yield says the watcher is set up
                 raise_interrupt=False,
             ):
@@ -373,7 +379,7 @@ class PreviewServer:
     # -- rendering --
 
     def options(self) -> Options:
-        """The build options as `publish build` would use them now (the profile may have changed)."""
+        """The options `publish build` would use now: the profile may have changed since start."""
         from publish.config import find_profile, load_profile
 
         profile = load_profile(find_profile(self.workdir))
@@ -538,6 +544,8 @@ class _Handler(BaseHTTPRequestHandler):
         if not _is_loopback(self.server.preview.host):
             return True
         header = self.headers.get("Host", "")
+        if not header:
+            return True  # an HTTP/1.0 client; browsers always send Host
         name = header.rsplit(":", 1)[0] if not header.endswith("]") else header
         return name.strip("[]").lower() in LOOPBACK_NAMES | {self.server.preview.host}
 

@@ -4,6 +4,7 @@ through the real command line in a project folder of its own)."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -11,7 +12,7 @@ import shutil
 import subprocess
 import sys
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import jsonschema
@@ -106,9 +107,9 @@ def default_topic() -> Path:
 
 
 def _build_in(workdir: Path, out: Path, *topics: Path, **options: object) -> Path:
-    """Build in-process from `workdir` (not a project) into `out`; the topic's output folder.
+    """Build in-process with `workdir` as the working folder; the topic's output folder.
 
-    SOURCE_DATE_EPOCH is cleared unless the caller set it, so files carry the topic's date.
+    `workdir` decides whether project templates apply: a folder with seeds/topics/ is a project.
     """
     from publish.build import build_topics
 
@@ -167,3 +168,16 @@ def new_project(tmp_path: Path) -> Callable[[str], Path]:
         return folder
 
     return make
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _release_renderer_caches() -> Iterator[None]:
+    """Free WeasyPrint's cached font configuration while the interpreter is still whole
+    (freed at exit, it prints an 'Exception ignored' traceback)."""
+    yield
+    pdf = sys.modules.get("publish.render.pdf")
+    for name in ("_stylesheet", "_font_config"):
+        cached = getattr(pdf, name, None)
+        if hasattr(cached, "cache_clear"):
+            cached.cache_clear()
+    gc.collect()

@@ -31,11 +31,6 @@ def test_second_build_elsewhere_is_byte_identical(
     assert digests(again) == digests(built_topic)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the handout's PDF identifier hashes HTML that holds the figure's absolute "
-    "file:// URI, so the same project checked out in another folder gives another /ID",
-)
 def test_handout_does_not_depend_on_where_the_project_lives(
     built_topic: Path, default_topic: Path, build_in: Callable[..., Path], tmp_path: Path
 ) -> None:
@@ -73,11 +68,6 @@ def test_source_date_epoch_sets_the_file_dates_and_builds_still_match(
         }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: stylesheets are cached per process by path, so a second build in the same "
-    "process renders with the old project stylesheet (and records the new input hash)",
-)
 def test_rebuild_in_the_same_process_uses_the_edited_stylesheet(
     new_project: Callable[[str], Path], build_in: Callable[..., Path]
 ) -> None:

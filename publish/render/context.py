@@ -56,7 +56,7 @@ def render_text(
     image_src: Callable[[str], str] | None = None,
 ) -> Rendered:
     numbering = numbering or Numbering()
-    html = to_html(text.markdown, cite_html(topic, numbering, ref_href), image_src)
+    html = to_html(text.markdown, cite_html(topic, numbering, ref_href), image_src, text.path)
     return Rendered(html, references(topic, numbering))
 
 

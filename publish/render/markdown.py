@@ -5,18 +5,24 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup
 
 from publish.citations import CITATION, Cite, parse_group
+from publish.errors import ContentError
 
 CiteRenderer = Callable[[list[Cite]], str]
 """Turns one citation group into safe HTML (numbers, links)."""
 
 
-def _parser(cite: CiteRenderer | None, image_src: Callable[[str], str] | None) -> MarkdownIt:
+def _parser(
+    cite: CiteRenderer | None,
+    image_src: Callable[[str], str] | None,
+    path: Path | str | None = None,
+) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False})
 
     def citations(state) -> None:  # type: ignore[no-untyped-def]
@@ -26,7 +32,11 @@ def _parser(cite: CiteRenderer | None, image_src: Callable[[str], str] | None) -
             children: list[Token] = []
             for token in _join_wrapped_text(block.children):
                 if token.type == "image" and image_src:
-                    token.attrSet("src", image_src(str(token.attrGet("src"))))
+                    try:
+                        token.attrSet("src", image_src(str(token.attrGet("src"))))
+                    except ContentError as exc:  # name the text file and line, not the folder
+                        line = block.map[0] + 1 if block.map else None
+                        raise ContentError(exc.raw, path or exc.path, line) from exc
                 if token.type != "text" or "[@" not in token.content:
                     children.append(token)
                     continue
@@ -77,10 +87,13 @@ def _text(content: str) -> Token:
 
 
 def to_html(
-    markdown: str, cite: CiteRenderer, image_src: Callable[[str], str] | None = None
+    markdown: str,
+    cite: CiteRenderer,
+    image_src: Callable[[str], str] | None = None,
+    path: Path | str | None = None,
 ) -> Markup:
     """Render editorial Markdown; `cite` renders each citation group."""
-    return Markup(_parser(cite, image_src).render(markdown))
+    return Markup(_parser(cite, image_src, path).render(markdown))
 
 
 _TAG = re.compile(r"<[^>]+>")
