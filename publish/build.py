@@ -79,7 +79,7 @@ class BuildResult:
 
 def error_dict(error: PublishError) -> dict[str, Any]:
     return {
-        "message": error.format_message(),
+        "message": error.raw,
         "file": str(error.path) if error.path else None,
         "line": error.line,
         "exit_code": error.exit_code,

@@ -215,7 +215,9 @@ def _epub_text(data: bytes) -> str:
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("\u00ad", "")).strip()
+    """Whitespace collapsed; a hyphen that ended a printed line rejoins its word."""
+    text = re.sub(r"\s+", " ", text.replace("\u00ad", "")).strip()
+    return re.sub(r"(?<=\w)- (?=\w)", "-", text)
 
 
 def safety(topic: Topic, files: dict[str, Path], profile: Profile) -> list[Finding]:

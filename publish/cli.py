@@ -99,9 +99,10 @@ def _progress(enabled: bool):  # type: ignore[no-untyped-def]
     if not (enabled and sys.stderr.isatty()):
         yield lambda: None
         return
+    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(transient=True, console=None) as bar:
+    with Progress(transient=True, console=Console(stderr=True)) as bar:
         task = bar.add_task("building topics", total=None)
         yield lambda: bar.advance(task)
 
@@ -217,6 +218,14 @@ def build(
             extra = f", reading grade {entry['reading_grade']}" if "reading_grade" in entry else ""
             echo(f"{path}  {entry.get(size)} {size}, {_size(entry['bytes'])}{extra}")
 
+    try:
+        profile = _load_profile(profile_path)
+    except PublishError as exc:
+        if as_json:
+            from publish.build import BuildResult
+
+            click.echo(BuildResult(errors=[exc]).to_json())
+        raise
     with _progress(not (quiet or as_json)) as advance:
 
         def progress(outcome):  # type: ignore[no-untyped-def]
@@ -228,7 +237,7 @@ def build(
             out,
             only=only or None,
             paper=paper,
-            profile=_load_profile(profile_path),
+            profile=profile,
             release=release,
             force=force,
             jobs=jobs,

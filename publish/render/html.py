@@ -13,8 +13,22 @@ from publish.errors import TemplateError
 from publish.resources import bundled_templates
 
 
-@lru_cache(maxsize=8)
 def environment(project_templates: Path | None = None) -> SandboxedEnvironment:
+    """The environment for a search path; rebuilt when the project's overrides change."""
+    listing: tuple[tuple[str, int], ...] = ()
+    if project_templates and project_templates.is_dir():
+        listing = tuple(
+            sorted(
+                (str(p), p.stat().st_mtime_ns) for p in project_templates.rglob("*") if p.is_file()
+            )
+        )
+    return _environment(project_templates, listing)
+
+
+@lru_cache(maxsize=8)
+def _environment(
+    project_templates: Path | None, listing: tuple[tuple[str, int], ...]
+) -> SandboxedEnvironment:
     """One environment per search path, sandboxed: templates cannot reach Python internals."""
     folders = [bundled_templates()]
     if (
