@@ -371,6 +371,39 @@ def fhir(topics: tuple[Path, ...], dist: Path, out: Path | None, embed: bool, qu
         sys.exit(errors[0].exit_code)
 
 
+@cli.command()
+@click.argument("topic", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--port",
+    type=click.IntRange(min=0, max=65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on; 0 picks a free one.",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. 0.0.0.0 shows the preview to the whole network.",
+)
+def preview(topic: Path | None, port: int, host: str) -> None:
+    """Serve a topic's handout, clinician summary and e-book as pages that reload on save.
+
+    TOPIC is a topic folder (default: the first under seeds/topics/, or the bundled
+    default topic outside a project). Pages are rendered on request from the same
+    templates as the build; an error in the topic or a template shows on the page
+    until the file is fixed. Stop with Ctrl-C.
+
+    \b
+    Examples:
+      publish preview                  # http://127.0.0.1:8000/
+      publish preview seeds/topics/ketamine-depression --port 0
+    """
+    from publish.preview import serve
+
+    serve(topic, host=host, port=port, echo=click.echo)
+
+
 def main() -> None:
     """Entry point: one-line errors with documented exit codes; tracebacks only with --debug."""
     debug = "--debug" in sys.argv[1:]

@@ -26,6 +26,9 @@ import jinja2
 
 from publish.build import discover, project_root
 from publish.errors import EXIT_USAGE, ContentError, PublishError
+from publish.render import book
+from publish.render.book import Chapter
+from publish.render.html import template_file
 from publish.render.options import Options, figure_path
 from publish.resources import bundled_templates
 from publish.topic import TOPIC_FILE, Topic, load_topic
@@ -146,93 +149,6 @@ def _message(exc: Exception) -> str:
     return f"internal error: {type(exc).__name__}: {exc}".replace("\n", " ")
 
 
-# --- the e-book as pages -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Chapter:
-    """One chapter of the e-book, as the EPUB holds it (same file name, so its links work)."""
-
-    file_name: str
-    title: str
-    html: str
-
-
-def epub_chapters(topic: Topic, options: Options, image_src: Callable[[str], str]) -> list[Chapter]:
-    """The EPUB's chapters in reading order, rendered from the EPUB's own templates.
-
-    Mirrors `publish.render.epub.render_artifact`: the guide, the clinician text, the
-    glossary and the references share one citation numbering.
-    """
-    from publish.citations import Numbering, kind_label
-    from publish.render.context import appraisal, base_context, references, render_text
-    from publish.render.epub import _timestamp_links
-    from publish.render.html import render
-    from publish.render.markdown import to_html
-
-    context = base_context(topic, options.profile)
-    numbering = Numbering()
-
-    def page(file_name: str, title: str, template: str, **extra: object) -> Chapter:
-        text = render(
-            template,
-            options.templates,
-            **context,
-            chapter_title=title,
-            chapter_class=file_name.split(".")[0],
-            **extra,
-        )
-        return Chapter(file_name, title, text)
-
-    chapters = [page("about.xhtml", "About this book", "epub/about.html")]
-    guide = render_text(topic, topic.patient, numbering, "references.xhtml", image_src)
-    chapters.append(
-        page("guide.xhtml", "Patient guide", "epub/text.html", body=guide.html, appraisal=None)
-    )
-    clinician = render_text(topic, topic.clinician, numbering, "references.xhtml")
-    chapters.append(
-        page(
-            "clinician.xhtml",
-            "Clinician summary",
-            "epub/text.html",
-            body=clinician.html,
-            appraisal=appraisal(topic),
-        )
-    )
-    for index, source in enumerate(topic.sources, start=1):
-        chapters.append(
-            page(
-                f"source-{index}.xhtml",
-                source.title,
-                "epub/source.html",
-                source=source,
-                body=to_html(source.body, _timestamp_links(topic, source.id)),
-                kind=kind_label(source.kind),
-                removed=[r for r in source.removed if r.reason != "metadata"],
-            )
-        )
-    glossary = [
-        {
-            "term": e.term,
-            "definition": e.definition,
-            "numbers": [numbering.number(k) for k in e.cite],
-        }
-        for e in topic.glossary
-    ]
-    chapters.append(page("glossary.xhtml", "Glossary", "epub/glossary.html", glossary=glossary))
-    for source in topic.sources:  # every source in the book is listed, cited or not
-        numbering.number(source.id)
-    chapters.append(
-        page(
-            "references.xhtml",
-            "References",
-            "epub/references.html",
-            references=references(topic, numbering),
-        )
-    )
-    return chapters
-
-
 # --- the server --------------------------------------------------------------------------------
 
 
@@ -334,8 +250,9 @@ class PreviewServer:
 
     def wait(self) -> None:
         """Block until the server stops (Ctrl-C raises KeyboardInterrupt here)."""
-        while any(t.is_alive() for t in self._threads[:1]):
-            self._threads[0].join(timeout=0.5)
+        serving = self._threads[0]
+        while serving.is_alive():
+            serving.join(timeout=0.5)
 
     # -- watching --
 
@@ -420,7 +337,7 @@ class PreviewServer:
             return inject(page, self._styles(options, *module.STYLES), version)
         if path == "/epub" or path.startswith("/epub/"):
             topic = load_topic(self.topic_dir)
-            chapters = epub_chapters(topic, options, self._image_src(topic))
+            chapters = book.chapters(topic, options, self._image_src(topic)).chapters
             if path == "/epub":
                 return self._contents(topic, chapters, version)
             names = [c.file_name for c in chapters]
@@ -464,15 +381,17 @@ class PreviewServer:
     # -- files --
 
     def static(self, relative: str) -> Response:
-        """A stylesheet or font from the templates, the project's copy first."""
-        if relative.split("/", 1)[0] not in STATIC_FOLDERS:
+        """A stylesheet or font from the templates, the project's copy first (as the PDFs load)."""
+        folder = relative.split("/", 1)[0]
+        if folder not in STATIC_FOLDERS or "\x00" in relative:
             return NOT_FOUND
-        folders = [self.project / "templates"] if self.project else []
-        for folder in [*folders, bundled_templates()]:
-            path = inside(folder, relative)
-            if path is not None:
-                return _file(path)
-        return NOT_FOUND
+        templates = self.project / "templates" if self.project else None
+        try:
+            path = template_file(relative, templates).resolve()
+        except (PublishError, OSError, ValueError):
+            return NOT_FOUND
+        roots = [r.resolve() / folder for r in (templates, bundled_templates()) if r]
+        return _file(path) if any(path.is_relative_to(r) for r in roots) else NOT_FOUND
 
     def topic_file(self, relative: str) -> Response:
         """A file of the topic folder (figures), never anything outside it."""

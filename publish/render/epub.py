@@ -13,10 +13,9 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
-from publish.citations import Cite, Numbering, deep_link, kind_label
-from publish.render.context import appraisal, base_context, references, render_text
+from publish.render.book import chapters
+from publish.render.context import base_context
 from publish.render.html import render, template_file
-from publish.render.markdown import to_html
 from publish.render.options import Artifact, Options, build_time, figure_path
 from publish.topic import Topic
 
@@ -41,20 +40,6 @@ A11Y_SUMMARY = (
     "Structured text with headings, a navigation document and landmarks. The one diagram has a "
     "text description. Citations link to the reference list and to moments in source videos."
 )
-
-
-def _timestamp_links(topic: Topic, source_id: str):  # type: ignore[no-untyped-def]
-    """In a source chapter, its own timestamp citations become links into the video."""
-
-    def render_cites(cites: list[Cite]) -> str:
-        links = []
-        for cite in cites:
-            link = deep_link(topic.source(cite.key), cite.locator)
-            label = cite.locator or "source"
-            links.append(f'<a href="{link}">[{label}]</a>' if link else f"[{label}]")
-        return " ".join(links)
-
-    return render_cites
 
 
 def render_artifact(topic: Topic, options: Options) -> Artifact:
@@ -82,7 +67,6 @@ def render_artifact(topic: Topic, options: Options) -> Artifact:
     )
     book.add_item(css)
 
-    numbering = Numbering()
     figures: dict[str, str] = {}
 
     def image_src(src: str) -> str:
@@ -99,65 +83,16 @@ def render_artifact(topic: Topic, options: Options) -> Artifact:
             )
         return figures[src]
 
-    def page(file_name: str, title: str, template: str, **extra) -> epub.EpubHtml:  # type: ignore[no-untyped-def]
-        item = epub.EpubHtml(title=title, file_name=file_name, lang=control.language)
-        item.content = render(
-            template,
-            options.templates,
-            **context,
-            chapter_title=title,
-            chapter_class=file_name.split(".")[0],
-            **extra,
+    contents = chapters(topic, options, image_src)
+    body = []
+    for chapter in contents.chapters:
+        item = epub.EpubHtml(
+            title=chapter.title, file_name=chapter.file_name, lang=control.language
         )
+        item.content = chapter.html
         item.add_item(css)
         book.add_item(item)
-        return item
-
-    about = page("about.xhtml", "About this book", "epub/about.html")
-    guide_text = render_text(topic, topic.patient, numbering, "references.xhtml", image_src)
-    guide = page(
-        "guide.xhtml", "Patient guide", "epub/text.html", body=guide_text.html, appraisal=None
-    )
-    clinician_text = render_text(topic, topic.clinician, numbering, "references.xhtml")
-    clinician = page(
-        "clinician.xhtml",
-        "Clinician summary",
-        "epub/text.html",
-        body=clinician_text.html,
-        appraisal=appraisal(topic),
-    )
-    chapters = []
-    for index, source in enumerate(topic.sources, start=1):
-        body = to_html(source.body, _timestamp_links(topic, source.id))
-        removed = [r for r in source.removed if r.reason != "metadata"]
-        chapters.append(
-            page(
-                f"source-{index}.xhtml",
-                source.title,
-                "epub/source.html",
-                source=source,
-                body=body,
-                kind=kind_label(source.kind),
-                removed=removed,
-            )
-        )
-    glossary_entries = [
-        {
-            "term": e.term,
-            "definition": e.definition,
-            "numbers": [numbering.number(k) for k in e.cite],
-        }
-        for e in topic.glossary
-    ]
-    glossary = page("glossary.xhtml", "Glossary", "epub/glossary.html", glossary=glossary_entries)
-    for source in topic.sources:  # every source in the book is listed, cited or not
-        numbering.number(source.id)
-    refs = page(
-        "references.xhtml",
-        "References",
-        "epub/references.html",
-        references=references(topic, numbering),
-    )
+        body.append(item)
 
     cover_svg = render(
         "epub/cover.svg",
@@ -168,15 +103,10 @@ def render_artifact(topic: Topic, options: Options) -> Artifact:
     )
     book.set_cover("cover.svg", cover_svg.encode("utf-8"))
 
-    body = [about, guide, clinician, *chapters, glossary, refs]
-    book.toc = [
-        epub.Link("about.xhtml", "About this book", "about"),
-        epub.Link("guide.xhtml", "Patient guide", "guide"),
-        epub.Link("clinician.xhtml", "Clinician summary", "clinician"),
-        (epub.Section("Sources"), [epub.Link(c.file_name, c.title, c.file_name) for c in chapters]),
-        epub.Link("glossary.xhtml", "Glossary", "glossary"),
-        epub.Link("references.xhtml", "References", "references"),
-    ]
+    links = [epub.Link(c.file_name, c.title, c.file_name.split(".")[0]) for c in contents.chapters]
+    sources = [link for link, c in zip(links, contents.chapters, strict=True) if c.group]
+    first = next(n for n, c in enumerate(contents.chapters) if c.group)
+    book.toc = [*links[:first], (epub.Section("Sources"), sources), *links[first + len(sources) :]]
     book.guide = [
         {"href": "cover.xhtml", "title": "Cover", "type": "cover"},
         {"href": "nav.xhtml", "title": "Contents", "type": "toc"},
@@ -194,12 +124,7 @@ def render_artifact(topic: Topic, options: Options) -> Artifact:
         buffer, book, {"mtime": modified, "epub3_pages": False, "play_order": {"enabled": False}}
     )
     data = _fixed_zip_times(buffer.getvalue(), modified)
-    cited = tuple(
-        dict.fromkeys(
-            [*(r.key for r in guide_text.references), *(r.key for r in clinician_text.references)]
-        )
-    )
-    return Artifact(NAME, FILENAME, data, cited, chapters=len(body))
+    return Artifact(NAME, FILENAME, data, contents.cited, chapters=len(body))
 
 
 def _accessibility(book) -> None:  # type: ignore[no-untyped-def]
