@@ -29,6 +29,14 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+# Dates stay text: each field that is a date is checked where its meaning is known, so an
+# impossible date is reported by field name, and every date field has one type.
+_NoAliasLoader.yaml_implicit_resolvers = {
+    first: [(tag, regex) for tag, regex in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def split(text: str) -> tuple[str | None, str, int]:
     """Return (front matter text or None, body, 1-based line where the body starts)."""
     match = _FENCE.match(text)
@@ -57,8 +65,15 @@ def load_any(yaml_text: str, path: Path | str, first_line: int = 1) -> Any:
         raise InputError(f"not valid YAML: {exc.problem}", path, line) from exc
     except yaml.YAMLError as exc:
         raise InputError(f"not valid YAML: {exc}", path, first_line) from exc
-    except (ValueError, TypeError, RecursionError, OverflowError) as exc:
-        # Valid syntax, impossible value: 'date: 2023-02-30', '!!int abc', deep nesting.
+    except (
+        ValueError,
+        TypeError,
+        LookupError,
+        AttributeError,
+        RecursionError,
+        OverflowError,
+    ) as exc:
+        # Valid syntax, impossible value: '!!int abc', an empty '!!int', deep nesting.
         message = "nesting too deep" if isinstance(exc, RecursionError) else str(exc)
         raise InputError(f"YAML value not accepted: {message}", path, first_line) from exc
 

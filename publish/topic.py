@@ -117,6 +117,11 @@ def load_control(path: Path) -> tuple[Control, list[str] | None]:
     unknown = sorted(set(data) - set(REQUIRED) - set(OPTIONAL))
     if unknown:
         raise ContentError(f"unknown field {unknown[0]!r}", path)
+    for key in ("id", "title", "subtitle", "summary", "language", "approved_by"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise ContentError(f"field {key!r} must be text", path)
+    if not isinstance(data["version"], str | int | float):
+        raise ContentError("field 'version' must be text such as 1.2.0", path)
     if data["status"] not in STATUSES:
         raise ContentError(f"field 'status' must be one of {', '.join(STATUSES)}", path)
     if not SAFE_ID.match(str(data["id"])):
@@ -187,8 +192,26 @@ def load_glossary(path: Path, known: set[str]) -> tuple[GlossaryEntry, ...]:
     return tuple(sorted(entries, key=lambda e: e.term.lower()))
 
 
+IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?(?P<src>[^)\s>]*)")
+
+
+def check_figures(markdown: str, path: Path) -> None:
+    """Every figure is a relative path inside the topic folder: never a URL or a system file."""
+    for match in IMAGE.finditer(markdown):
+        src = match.group("src")
+        line = markdown.count("\n", 0, match.start()) + 1
+        target = (path.parent / src).resolve()
+        if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", src) or src.startswith(("/", "\\")):
+            raise ContentError(
+                f"figure {src!r} must be a relative path inside the topic folder", path, line
+            )
+        if not target.is_relative_to(path.parent.resolve()) or not target.is_file():
+            raise ContentError(f"figure {src!r} not found inside the topic folder", path, line)
+
+
 def load_text(path: Path, known: set[str]) -> Text:
     markdown = _read_text(path)
+    check_figures(markdown, path)
     return Text(path, markdown, tuple(check_keys(markdown, path, known)))
 
 

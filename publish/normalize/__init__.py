@@ -8,6 +8,7 @@ import sys
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,7 @@ def parse_normalized(text: str, path: Path | str) -> NormalizedSource:
         if not isinstance(fm.get(key) or [], list):
             raise InputError(f"field {key!r} must be a list", path)
     meta = {k: v for k, v in fm.items() if k not in (*core, *lists, "removed")}
+    _check_meta(meta, path)
     removed = []
     for entry in fm.get("removed") or []:
         if not isinstance(entry, dict) or not isinstance(entry.get("text"), str):
@@ -98,6 +100,23 @@ def parse_normalized(text: str, path: Path | str) -> NormalizedSource:
         related=[str(v) for v in fm.get("related") or []],
         removed=removed,
     )
+
+
+def _check_meta(meta: dict[str, Any], path: Path | str) -> None:
+    """Fields renderers rely on: an ISO date, an http(s) URL, a plain video id."""
+    published = meta.get("published")
+    if published is not None:
+        try:
+            date.fromisoformat(str(published))
+        except ValueError:
+            raise InputError(f"'published' must be an ISO date, not {published!r}", path) from None
+        meta["published"] = str(published)
+    url = meta.get("url")
+    if url is not None and not (isinstance(url, str) and rules.URL.fullmatch(url)):
+        raise InputError(f"'url' must be an http(s) URL, not {url!r}", path)
+    video = meta.get("video_id")
+    if video is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", str(video)):
+        raise InputError(f"'video_id' {video!r} is not a video id", path)
 
 
 def read_draft(text: str, path: Path | str) -> Draft | NormalizedSource:

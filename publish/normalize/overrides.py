@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,11 @@ def load_overrides(path: Path | None) -> dict[str, dict[str, Any]]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read overrides: {exc}", path) from exc
-    data = frontmatter.load(text, path) if text.strip() else {}
+    data = frontmatter.load_any(text, path) if text.strip() else {}
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InputError("overrides must be a mapping of file name to fields", path, 1)
     result: dict[str, dict[str, Any]] = {}
     for name, fields in data.items():
         if not isinstance(fields, dict):
@@ -48,6 +53,8 @@ def load_overrides(path: Path | None) -> dict[str, dict[str, Any]]:
                 )
             if key in _TEXT_FIELDS and not (isinstance(value, str) and value.strip()):
                 raise InputError(f"override {key!r} for {name!r} must be text, not {value!r}", path)
+            if key == "url" and not re.match(r"https?://[^\s]+$", value):
+                raise InputError(f"override 'url' for {name!r} must be an http(s) URL", path)
             if key == "kind" and value not in KINDS:
                 raise InputError(f"unknown kind {value!r} for {name!r}", path)
             if key == "published":

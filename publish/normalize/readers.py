@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from publish import frontmatter
+from publish.errors import InputError
 from publish.normalize import rules
 from publish.normalize.body import Item, build_body, drop_empty_sections
 from publish.normalize.chunks import Chunk, split_chunks
@@ -84,14 +85,20 @@ class WikiReader(Reader):
         draft.title = _str(fm.get("title"))
         draft.language = _str(fm.get("language") or fm.get("lang"))
         video = _str(fm.get("videoId") or fm.get("video_id") or fm.get("youtube_id"))
+        if video and not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", video):
+            video = None  # not an id a link can be built from
         if video:
             draft.meta["video_id"] = video
             draft.meta["url"] = f"https://www.youtube.com/watch?v={video}"
         url = _str(fm.get("url") or fm.get("source"))
         if url and rules.URL.fullmatch(url):
             draft.meta["url"] = url
-        published = _as_date(fm.get("published") or fm.get("date"))
-        if published:
+        key = "published" if fm.get("published") else "date"
+        if fm.get(key):
+            published = _as_date(fm[key])
+            if not published:
+                line = _key_line(fm_text or "", key, first_line=2)
+                raise InputError(f"{key!r} is not a date: {fm[key]!r}", path, line)
             draft.meta["published"] = published
         for key in ("authors", "speakers"):
             if isinstance(fm.get(key), list):
@@ -310,6 +317,14 @@ def _block_text(block: object) -> str:
     if isinstance(block, BulletList):
         return " ".join(block.items)
     return getattr(block, "text", "")
+
+
+def _key_line(yaml_text: str, key: str, first_line: int) -> int | None:
+    """The line where a top-level key is written in front matter."""
+    for number, line in enumerate(yaml_text.split("\n"), start=first_line):
+        if line.startswith(f"{key}:"):
+            return number
+    return None
 
 
 def _str(value: object) -> str | None:

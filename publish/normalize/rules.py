@@ -129,7 +129,8 @@ COMMENTS_END = re.compile(
 RELATIVE_DATE = re.compile(r"\b(?:last|this|next) (?:year|month|week)\b|\brecently\b", re.I)
 
 TIMESTAMP_ANCHOR = re.compile(
-    r"<a\b[^>]*\bdata-t=\"(?P<t>\d{1,2}:\d{2}(?::\d{2})?)\"[^>]*>.*?</a>", re.I | re.S
+    r"<a\b[^<>]{0,200}?\bdata-t=\"(?P<t>\d{1,2}:\d{2}(?::\d{2})?)\"[^<>]{0,200}>[^<]{0,80}</a>",
+    re.I,
 )
 """A video summary's timestamp link: <a class="yt-timestamp" data-t="01:22:00">[01:22:00]</a>."""
 DANGEROUS_ELEMENT = re.compile(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from markupsafe import escape
+
 from publish.citations import Cite, Numbering, deep_link, kind_label
 from publish.render.context import appraisal, base_context, references, render_text
 from publish.render.html import render
@@ -39,7 +41,8 @@ def _timestamp_links(topic: Topic) -> Callable[[list[Cite]], str]:
         for cite in cites:
             link = deep_link(topic.source(cite.key), cite.locator)
             label = cite.locator or "source"
-            links.append(f'<a href="{link}">[{label}]</a>' if link else f"[{label}]")
+            text = escape(f"[{label}]")
+            links.append(f'<a href="{escape(link)}">{text}</a>' if link else str(text))
         return " ".join(links)
 
     return render_cites

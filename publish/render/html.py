@@ -9,7 +9,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from publish.errors import TemplateError
+from publish.errors import PublishError, TemplateError
 from publish.resources import bundled_templates
 
 
@@ -63,6 +63,14 @@ def render(name: str, project_templates: Path | None = None, **context: Any) -> 
         raise TemplateError(f"template tried an unsafe operation: {exc}", name) from exc
     except jinja2.TemplateError as exc:
         raise TemplateError(f"template failed: {exc.message}", name, _line(exc)) from exc
+    except PublishError:
+        raise
+    except UnicodeDecodeError as exc:
+        raise TemplateError("template is not UTF-8 text", name) from exc
+    except Exception as exc:  # a template's own runtime failure: 1/0, a huge range, recursion
+        raise TemplateError(
+            f"template failed: {type(exc).__name__}: {exc}", name, _line(exc)
+        ) from exc
 
 
 def _line(exc: BaseException) -> int | None:
