@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from publish.errors import ContentError
-from publish.normalize.model import NormalizedSource
+from publish.normalizer.model import NormalizedSource
 
 CITATION = re.compile(r"\[(@[^\[\]]*)\]")
 """A bracketed citation group; its inside is checked by `parse_group`."""

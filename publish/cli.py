@@ -72,7 +72,7 @@ def normalize(
       publish normalize notes/episode-12.txt --out seeds/normalized
       publish normalize --check    # in CI: fail if committed files are stale
     """
-    from publish.normalize import normalize_paths
+    from publish.normalizer import normalize_paths
 
     result = normalize_paths(paths or (Path("seeds/raw"),), out, check=check, overrides=overrides)
     for error in result.errors:
@@ -197,7 +197,7 @@ def build(
     """
     import time
 
-    from publish.build import build_topics
+    from publish.builder import build_topics
 
     started = time.perf_counter()
     echo = _err if as_json else click.echo
@@ -222,7 +222,7 @@ def build(
         profile = _load_profile(profile_path)
     except PublishError as exc:
         if as_json:
-            from publish.build import BuildResult
+            from publish.builder import BuildResult
 
             click.echo(BuildResult(errors=[exc]).to_json())
         raise
@@ -299,7 +299,7 @@ def check(
       publish build && publish check
       publish check --strict --json > check.json
     """
-    from publish.check import check_topics
+    from publish.gates import check_topics
 
     result = check_topics(topics, dist, profile=_load_profile(profile_path), max_grade=max_grade)
     if as_json:
@@ -350,7 +350,7 @@ def fhir(topics: tuple[Path, ...], dist: Path, out: Path | None, embed: bool, qu
       publish build && publish fhir
       publish fhir seeds/topics/ketamine-depression --embed --out export/fhir
     """
-    from publish.build import discover, project_root
+    from publish.builder import discover, project_root
     from publish.fhir import export
 
     written: list[Path] = []

@@ -24,7 +24,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import jinja2
 
-from publish.build import discover, project_root
+from publish.builder import discover, project_root
 from publish.errors import EXIT_USAGE, ContentError, PublishError
 from publish.render import book
 from publish.render.book import Chapter

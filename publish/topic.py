@@ -16,9 +16,9 @@ from publish import frontmatter
 from publish.citations import Cite, check_keys
 from publish.errors import ContentError, InputError
 from publish.fsutil import require_inside
-from publish.normalize import parse_normalized
-from publish.normalize.model import NormalizedSource
-from publish.normalize.rawtext import decode, read_raw
+from publish.normalizer import parse_normalized
+from publish.normalizer.model import NormalizedSource
+from publish.normalizer.rawtext import decode, read_raw
 
 TOPIC_FILE = "topic.yaml"
 STATUSES = ("draft", "approved")

@@ -19,7 +19,7 @@ import jsonschema
 import pytest
 
 from publish import frontmatter
-from publish.normalize.model import NormalizedSource
+from publish.normalizer.model import NormalizedSource
 from publish.resources import package_file
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -111,7 +111,7 @@ def _build_in(workdir: Path, out: Path, *topics: Path, **options: object) -> Pat
 
     `workdir` decides whether project templates apply: a folder with seeds/topics/ is a project.
     """
-    from publish.build import build_topics
+    from publish.builder import build_topics
 
     workdir.mkdir(parents=True, exist_ok=True)
     with pytest.MonkeyPatch.context() as patch:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from publish.build import build_topics, shard
+from publish.builder import build_topics, shard
 from publish.errors import ContentError
 
 

@@ -21,8 +21,8 @@ import pypdf
 import pytest
 import yaml
 
-from publish.build import build_topics
-from publish.check import (
+from publish.builder import build_topics
+from publish.gates import (
     DEFAULT_MAX_GRADE,
     WARN_GRADE,
     Finding,

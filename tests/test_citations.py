@@ -21,7 +21,7 @@ from publish.citations import (
     seconds,
 )
 from publish.errors import EXIT_CONTENT, ContentError
-from publish.normalize.model import NormalizedSource
+from publish.normalizer.model import NormalizedSource
 from publish.render.handout import reading_grade
 from publish.render.markdown import to_html
 from publish.topic import load_topic

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from publish import __version__
 from publish.cli import cli
 from publish.errors import EXIT_CHECK_FAILED, EXIT_INPUT, EXIT_OK
-from publish.normalize import rawtext
+from publish.normalizer import rawtext
 
 GOOD_TEXT = "Sleep and Mood\n\nPoor sleep and low mood feed each other.\nBoth improve together.\n"
 GOOD_ID = "sleep-and-mood"

@@ -17,7 +17,7 @@ import yaml
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.documentreference import DocumentReference
 
-from publish.build import build_topics
+from publish.builder import build_topics
 from publish.errors import ContentError
 from publish.fhir import BUNDLE_FILE, bundle, document_reference, export, fhir_id
 from publish.topic import load_control

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from publish import frontmatter
 from publish.citations import find_citations, parse_group
 from publish.errors import ContentError, InputError
-from publish.normalize import normalize_text
+from publish.normalizer import normalize_text
 
 EXAMPLES = int(os.environ.get("PUBLISH_FUZZ_EXAMPLES", "200"))
 FUZZ = settings(

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 
 from publish import frontmatter
 from publish.cli import cli
-from publish.normalize import NormalizedSource, normalize_paths, parse_normalized
-from publish.normalize.model import FLAGS, KINDS, REASONS
-from publish.normalize.overrides import FIELDS, load_overrides
+from publish.normalizer import NormalizedSource, normalize_paths, parse_normalized
+from publish.normalizer.model import FLAGS, KINDS, REASONS
+from publish.normalizer.overrides import FIELDS, load_overrides
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 RAW_NAMES = sorted(p.name for p in (SEEDS / "raw").glob("*.txt"))

@@ -12,7 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from publish.errors import InputError
-from publish.normalize import normalize_text, parse_normalized, slugify
+from publish.normalizer import normalize_text, parse_normalized, slugify
 
 HERE = Path(__file__).resolve().parent
 RAW_FILES = sorted((HERE.parent / "seeds" / "raw").glob("*.txt")) + sorted(

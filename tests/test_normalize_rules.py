@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 from markdown_it import MarkdownIt
 
-from publish.normalize import rules, slugify
-from publish.normalize.body import Item, build_body, drop_empty_sections
-from publish.normalize.chunks import Chunk, split_chunks
-from publish.normalize.model import BulletList, Heading, Paragraph, Removal
+from publish.normalizer import rules, slugify
+from publish.normalizer.body import Item, build_body, drop_empty_sections
+from publish.normalizer.chunks import Chunk, split_chunks
+from publish.normalizer.model import BulletList, Heading, Paragraph, Removal
 
 # --- dates ---------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from publish import frontmatter
-from publish.normalize import NormalizedSource, normalize_paths
+from publish.normalizer import NormalizedSource, normalize_paths
 
 UNSEEN = Path(__file__).resolve().parent / "fixtures" / "unseen"
 

@@ -23,7 +23,7 @@ import pypdf
 import pytest
 import yaml
 
-from publish.check import safety
+from publish.gates import safety
 from publish.profile import DEFAULT_CRISIS, DISCLAIMER, Profile
 from publish.resources import package_file
 from publish.topic import load_topic
@@ -477,14 +477,6 @@ def test_python_api_returns_result_objects(project: Path) -> None:
     assert {f["gate"] for f in api["check"]["findings"]} >= {"safety", "artifacts"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="bug: importing the submodules publish.build, publish.check and publish.normalize "
-    "replaces the API functions of the same name on the package, so after the first call "
-    "(or any import of those modules) `publish.build(...)` raises 'module object is not "
-    "callable'",
-)
 def test_api_functions_stay_callable_after_use(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

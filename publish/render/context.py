@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 from publish import __version__
 from publish.citations import Cite, Numbering, Reference, deep_link, kind_label, reference
-from publish.normalize.model import REASONS
+from publish.normalizer.model import REASONS
 from publish.profile import CRISIS_TITLE, Profile
 from publish.render.markdown import to_html
 from publish.render.options import build_time

@@ -9,7 +9,7 @@ from typing import Any
 
 from publish import frontmatter
 from publish.errors import InputError
-from publish.normalize.model import KINDS
+from publish.normalizer.model import KINDS
 
 FIELDS = (
     "title",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from publish.normalize.model import Removal
+from publish.normalizer.model import Removal
 
 # --- dates -----------------------------------------------------------------
 

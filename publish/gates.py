@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from publish import __version__
-from publish.build import renderer
+from publish.builder import renderer
 from publish.citations import CITATION, find_citations
 from publish.errors import PublishError
 from publish.manifest import MANIFEST, sha256_file
@@ -375,7 +375,7 @@ def check_topics(
     today: date | None = None,
 ) -> CheckResult:
     """Run every gate on every topic (default: the same topics `publish build` would build)."""
-    from publish.build import discover, project_root
+    from publish.builder import discover, project_root
 
     result = CheckResult()
     for folder in discover(paths, project_root()):

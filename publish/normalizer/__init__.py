@@ -15,17 +15,17 @@ from typing import Any
 from publish import frontmatter
 from publish.errors import InputError, PublishError
 from publish.fsutil import require_inside, write_atomic
-from publish.normalize import rules
-from publish.normalize.chunks import split_chunks
-from publish.normalize.model import (
+from publish.normalizer import rules
+from publish.normalizer.chunks import split_chunks
+from publish.normalizer.model import (
     NormalizedSource,
     Removal,
     blocks_to_markdown,
 )
-from publish.normalize.overrides import FILE_NAME as OVERRIDES_FILE
-from publish.normalize.overrides import load_overrides
-from publish.normalize.rawtext import clean_text, decode, read_raw
-from publish.normalize.readers import Draft, pick_reader
+from publish.normalizer.overrides import FILE_NAME as OVERRIDES_FILE
+from publish.normalizer.overrides import load_overrides
+from publish.normalizer.rawtext import clean_text, decode, read_raw
+from publish.normalizer.readers import Draft, pick_reader
 
 __all__ = ["NormalizeResult", "normalize_paths", "normalize_text", "parse_normalized"]
 

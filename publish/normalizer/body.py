@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from publish.normalize import rules
-from publish.normalize.chunks import Chunk
-from publish.normalize.model import Block, BulletList, Heading, Paragraph, Removal
+from publish.normalizer import rules
+from publish.normalizer.chunks import Chunk
+from publish.normalizer.model import Block, BulletList, Heading, Paragraph, Removal
 
 _PROMO_REASONS = {"advertisement", "call-to-action", "boilerplate"}
 

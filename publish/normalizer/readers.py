@@ -14,10 +14,10 @@ from typing import Any, ClassVar
 
 from publish import frontmatter
 from publish.errors import InputError
-from publish.normalize import rules
-from publish.normalize.body import Item, build_body, drop_empty_sections
-from publish.normalize.chunks import Chunk, split_chunks
-from publish.normalize.model import BulletList, Heading, Paragraph, Removal
+from publish.normalizer import rules
+from publish.normalizer.body import Item, build_body, drop_empty_sections
+from publish.normalizer.chunks import Chunk, split_chunks
+from publish.normalizer.model import BulletList, Heading, Paragraph, Removal
 
 
 @dataclass

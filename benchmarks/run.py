@@ -1,0 +1,461 @@
+"""Performance benchmarks of `publish`, measured against what the work itself costs.
+
+Run it with the Python that has publish installed (from any folder):
+
+    python benchmarks/run.py [--quick] [--out FILE]
+
+`--repeats N` and `--batch-repeats N` set the number of repeats.
+
+It measures, in one run (each value is the median of several repeats):
+
+1. CLI start: `publish --help` against `python -c "import click"`.
+2. Full build of the default topic against the floor: WeasyPrint alone rendering
+   the same two HTML documents, plus ebooklib writing the same EPUB, in one process.
+3. No-op rebuild (nothing changed) against the full build.
+4. A batch of 40 copies of the default topic: throughput with `--jobs 1` and
+   `--jobs 2`, peak RSS of the largest worker, and seconds per topic at 10, 20
+   and 40 topics (the batch time should grow linearly with the number of topics).
+
+It prints a Markdown table, with the machine it ran on and how much CPU time
+other processes took meanwhile, to stdout (and to FILE with `--out FILE`).
+Progress goes to stderr. The default run takes about three minutes on a quiet
+2-core machine, four on a busy one; `--quick` under two.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from itertools import pairwise
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_TOPIC = ROOT / "seeds" / "topics" / "ketamine-depression"
+BATCH_SIZES = (10, 20, 40)
+MB = 1024  # ru_maxrss is in KiB on Linux
+
+FLOOR = """
+import json
+import sys
+from pathlib import Path
+
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+spec = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+fonts = FontConfiguration()
+for doc in spec["pdfs"]:
+    sheets = [CSS(filename=s, font_config=fonts) for s in doc["styles"]]
+    HTML(string=Path(doc["html"]).read_text(encoding="utf-8"), base_url=doc["base"]).write_pdf(
+        doc["out"], stylesheets=sheets, font_config=fonts, pdf_variant="pdf/ua-1"
+    )
+
+from publish.profile import DEFAULT
+from publish.render import epub
+from publish.render.options import Options
+from publish.topic import load_topic
+
+project = Path(spec["project"]) if spec["project"] else None
+options = Options(paper=spec["paper"], profile=DEFAULT, project=project)
+artifact = epub.render_artifact(load_topic(Path(spec["topic"])), options)
+Path(spec["epub"]).write_bytes(artifact.data)
+"""
+"""WeasyPrint and ebooklib alone, in one process, imports included."""
+
+WRAPPER = """
+import json
+import resource
+import subprocess
+import sys
+import time
+
+started = time.perf_counter()
+subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)
+seconds = time.perf_counter() - started
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = usage.ru_utime + usage.ru_stime
+print(json.dumps({"seconds": seconds, "cpu": cpu, "maxrss_kb": usage.ru_maxrss}))
+"""
+"""Runs a command; prints its wall time, CPU time and the peak RSS of its largest process."""
+
+
+@dataclass
+class Row:
+    measure: str
+    value: str
+    ratio: str
+    target: str
+    met: bool
+
+    def cells(self) -> list[str]:
+        return [self.measure, self.value, self.ratio, self.target, "yes" if self.met else "no"]
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def machine_cpu() -> float:
+    """CPU-seconds used by every process on the machine since boot (/proc/stat; 0 elsewhere)."""
+    try:
+        first = Path("/proc/stat").read_text(encoding="utf-8").split("\n", 1)[0].split()
+    except OSError:
+        return 0.0
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(f) for f in first[1:9])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu() -> float:
+    """CPU-seconds used by this process and every child process it has waited for."""
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
+
+
+@dataclass
+class Others:
+    """CPU time other processes took while the benchmark ran: they skew every timing."""
+
+    machine: float = field(default_factory=machine_cpu)
+    own: float = field(default_factory=own_cpu)
+    wall: float = field(default_factory=time.perf_counter)
+
+    def seconds(self) -> float:
+        return max(0.0, (machine_cpu() - self.machine) - (own_cpu() - self.own))
+
+    def share(self) -> str:
+        """Their CPU-seconds and their share of all the machine's CPU time over the interval."""
+        available = (time.perf_counter() - self.wall) * (os.cpu_count() or 1)
+        other = self.seconds()
+        return f"{other:.1f} CPU-s ({other / available:.0%} of the machine)"
+
+
+def publish_command() -> list[str]:
+    """The installed console script beside this Python, else `python -m publish`."""
+    script = Path(sys.executable).parent / "publish"
+    if script.is_file():
+        return [str(script)]
+    found = shutil.which("publish")
+    return [found] if found else [sys.executable, "-m", "publish"]
+
+
+def run(command: Sequence[str], cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """Run a command to completion; on failure, show its stderr and stop."""
+    try:
+        return subprocess.run(list(command), cwd=cwd, check=True, capture_output=True, text=True)
+    except subprocess.CalledProcessError as exc:
+        log(f"command failed ({exc.returncode}): {' '.join(command)}\n{exc.stderr}")
+        raise
+
+
+def timed(command: Sequence[str], cwd: Path = ROOT) -> float:
+    started = time.perf_counter()
+    run(command, cwd)
+    return time.perf_counter() - started
+
+
+def median_of(repeats: int, measure: Callable[[], float]) -> float:
+    """The median of `repeats` measurements, after one run to warm caches."""
+    measure()
+    return statistics.median(measure() for _ in range(repeats))
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+def sec(seconds: float) -> str:
+    return f"{seconds:.2f} s"
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        model = platform.processor() or model
+    try:
+        weasyprint = version("weasyprint")
+    except PackageNotFoundError:
+        weasyprint = "not installed"
+    cores = os.cpu_count() or 1
+    return (
+        f"{model}, {cores} cores, Python {platform.python_version()}, "
+        f"WeasyPrint {weasyprint}, {platform.system()} {platform.release()}"
+    )
+
+
+# 1. CLI start
+
+
+def cli_start(repeats: int) -> Row:
+    log("CLI start ...")
+    help_time = median_of(repeats, lambda: timed([*publish_command(), "--help"]))
+    click_time = median_of(repeats, lambda: timed([sys.executable, "-c", "import click"]))
+    ratio = help_time / click_time
+    return Row(
+        'CLI start: `publish --help` vs `python -c "import click"`',
+        f"{ms(help_time)} vs {ms(click_time)}",
+        f"{ratio:.2f}x",
+        "≤ 1.5x",
+        ratio <= 1.5,
+    )
+
+
+# 2 and 3. Full build, floor, no-op rebuild
+
+
+def floor_spec(work: Path) -> Path:
+    """Write the two HTML documents as publish renders them, and the floor's instructions."""
+    from publish.builder import project_root
+    from publish.profile import DEFAULT
+    from publish.render import clinician, handout
+    from publish.render.html import template_file
+    from publish.render.options import Options
+    from publish.topic import load_topic
+
+    options = Options(paper=DEFAULT.paper, profile=DEFAULT, project=project_root(ROOT))
+    topic = load_topic(DEFAULT_TOPIC)
+    base = topic.folder.resolve().as_uri() + "/"
+    pdfs = []
+    for module in (handout, clinician):
+        page, _ = module.html(topic, options)
+        source = work / f"{module.NAME}.html"
+        source.write_text(page, encoding="utf-8")
+        styles = [str(template_file(n, options.templates).resolve()) for n in module.STYLES]
+        out = str(work / module.FILENAME)
+        pdfs.append({"html": str(source), "base": base, "styles": styles, "out": out})
+    spec = {
+        "pdfs": pdfs,
+        "project": str(options.project) if options.project else None,
+        "paper": options.paper,
+        "topic": str(DEFAULT_TOPIC),
+        "epub": str(work / "reader.epub"),
+    }
+    path = work / "floor.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    return path
+
+
+def single_topic(repeats: int) -> list[Row]:
+    log("full build, floor and no-op rebuild ...")
+    publish = publish_command()
+    full: list[float] = []
+    noop: list[float] = []
+    floor: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="publish-bench-") as temp:
+        work = Path(temp)
+        spec = floor_spec(work)
+        floor_command = [sys.executable, "-c", FLOOR, str(spec)]
+        build = [*publish, "build", str(DEFAULT_TOPIC), "-q"]
+        timed([*build, "--force", "--out", str(work / "warmup")])
+        timed(floor_command)
+        for index in range(repeats):
+            out = work / f"dist-{index}"
+            full.append(timed([*build, "--force", "--out", str(out)]))
+            noop.append(timed([*build, "--out", str(out)]))
+            floor.append(timed(floor_command))
+        manifest = json.loads(
+            (work / "dist-0" / DEFAULT_TOPIC.name / "manifest.json").read_text(encoding="utf-8")
+        )
+        built = {a["name"] for a in manifest["artifacts"]}
+        if built != {"handout", "clinician", "epub"}:
+            raise SystemExit(f"the build wrote {sorted(built)}, not all three artifacts")
+    full_time = statistics.median(full)
+    floor_time = statistics.median(floor)
+    noop_time = statistics.median(noop)
+    build_ratio = full_time / floor_time
+    noop_ratio = noop_time / full_time
+    return [
+        Row(
+            "Full build of the default topic vs the floor (WeasyPrint + ebooklib alone)¹",
+            f"{sec(full_time)} vs {sec(floor_time)}",
+            f"{build_ratio:.2f}x",
+            "≤ 1.3x",
+            build_ratio <= 1.3,
+        ),
+        Row(
+            "No-op rebuild (nothing changed) vs full build",
+            f"{sec(noop_time)} vs {sec(full_time)}",
+            f"{noop_ratio:.1%}",
+            "≤ 10%",
+            noop_ratio <= 0.10,
+        ),
+    ]
+
+
+# 4. A batch of topics
+
+
+def make_project(folder: Path, count: int) -> list[str]:
+    """A project with `count` copies of the default topic, each with its own id."""
+    topics = folder / "seeds" / "topics"
+    topics.mkdir(parents=True)
+    shutil.copytree(ROOT / "seeds" / "normalized", folder / "seeds" / "normalized")
+    names = []
+    for number in range(1, count + 1):
+        name = f"t{number:02d}"
+        target = topics / name
+        shutil.copytree(DEFAULT_TOPIC, target)
+        control = target / "topic.yaml"
+        text = control.read_text(encoding="utf-8")
+        slug = f"{DEFAULT_TOPIC.name}-{number:02d}"
+        text, replaced = re.subn(r"^id:.*$", f"id: {slug}", text, count=1, flags=re.MULTILINE)
+        if not replaced:
+            raise SystemExit(f"no id field in {control}")
+        control.write_text(text, encoding="utf-8")
+        names.append(f"seeds/topics/{name}")
+    return names
+
+
+def batch_build(project: Path, topics: list[str], jobs: int) -> tuple[float, float]:
+    """Seconds and peak RSS (MB) of the largest process of one forced build of `topics`."""
+    command = [*publish_command(), "build", *topics, "--force", "-q", "--jobs", str(jobs)]
+    command += ["--out", str(project / f"dist-j{jobs}-{len(topics)}")]
+    others = Others()
+    result = run([sys.executable, "-c", WRAPPER, *command], cwd=project)
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    seconds, rss = float(report["seconds"]), report["maxrss_kb"] / MB
+    log(
+        f"  {sec(seconds)} wall, {sec(report['cpu'])} CPU, peak RSS {rss:.0f} MB; "
+        f"other processes: {others.share()}"
+    )
+    return seconds, rss
+
+
+def batch(repeats: int) -> list[Row]:
+    count = max(BATCH_SIZES)
+    seconds: dict[tuple[int, int], list[float]] = {}
+    peak: dict[int, float] = {1: 0.0, 2: 0.0}
+    with tempfile.TemporaryDirectory(prefix="publish-batch-") as temp:
+        project = Path(temp)
+        topics = make_project(project, count)
+        runs = [(1, count), (2, count), *((2, n) for n in BATCH_SIZES if n != count)]
+        for repeat in range(1, repeats + 1):
+            for jobs, n in runs:
+                log(f"batch {repeat}/{repeats}: {n} topics, --jobs {jobs} ...")
+                took, rss = batch_build(project, topics[:n], jobs)
+                seconds.setdefault((jobs, n), []).append(took)
+                peak[jobs] = max(peak[jobs], rss)
+    one = statistics.median(seconds[(1, count)])
+    two = statistics.median(seconds[(2, count)])
+    best_one, best_two = min(seconds[(1, count)]), min(seconds[(2, count)])
+    speedup = one / two
+    total = {n: statistics.median(seconds[(2, n)]) for n in BATCH_SIZES}
+    per_topic = {n: total[n] / n for n in BATCH_SIZES}
+    steps = list(pairwise(BATCH_SIZES))
+    marginal = [(total[b] - total[a]) / (b - a) for a, b in steps]
+    linear = min(marginal) > 0 and max(marginal) / min(marginal) <= 1.25
+    spread = f"{max(marginal) / min(marginal):.2f}x max/min³" if min(marginal) > 0 else "n/a³"
+    return [
+        Row(
+            f"Batch of {count} topics: throughput `--jobs 2` vs `--jobs 1`",
+            f"{count / two:.2f} vs {count / one:.2f} topics/s ({sec(two)} vs {sec(one)}; "
+            f"best run {sec(best_two)} vs {sec(best_one)}, {best_one / best_two:.2f}x)",
+            f"{speedup:.2f}x",
+            "≥ 1.7x",
+            speedup >= 1.7,
+        ),
+        Row(
+            f"Peak RSS of the largest worker, `--jobs 2`, {count} topics²",
+            f"{peak[2]:.0f} MB (`--jobs 1`, one process: {peak[1]:.0f} MB)",
+            f"{peak[2] / 300:.2f} of limit",
+            "≤ 300 MB",
+            peak[2] <= 300,
+        ),
+        Row(
+            "Batch time linear in topics: seconds per topic, `--jobs 2`, "
+            + " / ".join(str(n) for n in BATCH_SIZES)
+            + " topics",
+            " / ".join(f"{per_topic[n]:.2f}" for n in BATCH_SIZES)
+            + " s (each further topic: "
+            + ", ".join(
+                f"{m:.2f} s from {a} to {b}" for m, (a, b) in zip(marginal, steps, strict=True)
+            )
+            + ")",
+            spread,
+            "≤ 1.25x (about constant)",
+            linear,
+        ),
+    ]
+
+
+# The report
+
+
+def table(rows: list[Row], repeats: int, batch_repeats: int, others: str) -> str:
+    header = ["Measure", "Value", "Ratio", "Target", "Met"]
+    lines = [
+        f"Machine: {machine()}",
+        f"Other processes during the run: {others}",
+        "",
+        f"Median of {repeats} repeats (batch: {batch_repeats} "
+        f"repeat{'' if batch_repeats == 1 else 's'}), each after one warm-up run.",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join("---" for _ in header) + "|",
+        *("| " + " | ".join(row.cells()) + " |" for row in rows),
+        "",
+        "¹ The floor is one `python` process that imports WeasyPrint, renders the handout and "
+        "clinician HTML (as publish generates it, with the same stylesheets and base folder, "
+        "the default URL fetcher, PDF/UA-1) and writes the EPUB with "
+        "`publish.render.epub.render_artifact` (ebooklib plus templating and loading the "
+        "topic). Both sides are subprocesses, imports included.",
+        "² `resource.getrusage(RUSAGE_CHILDREN).ru_maxrss` in a wrapper process: the largest "
+        "RSS of any process of the build (with `--jobs 2`, the largest worker).",
+        "³ Linear means a fixed start-up cost (worker processes, imports) plus a constant cost "
+        "per topic, so the test is the cost of each further topic between batch sizes; "
+        "seconds per topic overall fall as the start-up cost is shared by more topics.",
+        "",
+        "Other processes taking a sizeable share of the machine skew the timings, the "
+        "`--jobs 2` ones most: run again on a quiet machine.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats (about 2 minutes)")
+    parser.add_argument("--repeats", type=int, help="repeats of each measure (default 5; quick 3)")
+    parser.add_argument(
+        "--batch-repeats", type=int, help="repeats of the 40-topic batch (default 3; quick 1)"
+    )
+    parser.add_argument("--out", type=Path, help="also write the table to this file")
+    args = parser.parse_args(argv)
+    repeats = args.repeats if args.repeats is not None else (3 if args.quick else 5)
+    batch_repeats = (
+        args.batch_repeats if args.batch_repeats is not None else (1 if args.quick else 3)
+    )
+    if repeats < 1 or batch_repeats < 1:
+        parser.error("repeats must be at least 1")
+
+    others = Others()
+    rows = [cli_start(repeats), *single_topic(repeats), *batch(batch_repeats)]
+    report = table(rows, repeats, batch_repeats, others.share())
+    log(f"done in {time.perf_counter() - others.wall:.0f} s")
+    sys.stdout.write(report)
+    if args.out:
+        args.out.write_text(report, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
