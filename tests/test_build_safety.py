@@ -6,14 +6,12 @@ from __future__ import annotations
 import hashlib
 import shutil
 import subprocess
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from netutil import Listener, listening
 
 from publish.errors import EXIT_CONTENT, EXIT_OK, EXIT_TEMPLATE, ContentError
 from publish.render.options import figure_path
@@ -153,49 +151,6 @@ def test_broken_input_fails_in_one_line_and_keeps_previous_artifacts(
 
 
 # --- nothing is fetched -----------------------------------------------------------------------
-
-
-@dataclass
-class Listener:
-    """A local HTTP server that records every connection made to it."""
-
-    url: str
-    connections: list[tuple[str, int]] = field(default_factory=list)
-    paths: list[str] = field(default_factory=list)
-
-
-@contextmanager
-def listening() -> Iterator[Listener]:
-    listener = Listener("")
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            listener.paths.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Type", "text/css")
-            self.end_headers()
-            self.wfile.write(b"body { color: red; }")
-
-        do_HEAD = do_GET
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    class Server(ThreadingHTTPServer):
-        def verify_request(self, request, client_address) -> bool:  # type: ignore[no-untyped-def]
-            listener.connections.append(client_address)
-            return True
-
-    server = Server(("127.0.0.1", 0), Handler)
-    listener.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield listener
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def test_listener_does_record_a_request() -> None:

@@ -17,14 +17,12 @@ import shlex
 import shutil
 import subprocess
 import sys
-import threading
 import time
 import tracemalloc
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.request import urlopen
@@ -32,6 +30,7 @@ from urllib.request import urlopen
 import pikepdf
 import pytest
 import yaml
+from netutil import Listener, listening
 from pypdf import PdfReader
 
 from publish import frontmatter
@@ -49,48 +48,11 @@ Run = Callable[..., subprocess.CompletedProcess[str]]
 # --- a stand-in for the network ------------------------------------------------------------------
 
 
-@dataclass
-class Listener:
-    """A local HTTP server that records every connection made to it."""
-
-    url: str = ""
-    connections: list[tuple[str, int]] = field(default_factory=list)
-    paths: list[str] = field(default_factory=list)
-
-
 @pytest.fixture(scope="module")
 def listener() -> Iterator[Listener]:
     """One local server on 127.0.0.1 (port 0: any free port) for the whole module."""
-    found = Listener()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            found.paths.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Type", "text/css")
-            self.end_headers()
-            self.wfile.write(b"body { color: red; }")
-
-        do_HEAD = do_GET
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    class Server(ThreadingHTTPServer):
-        def verify_request(self, request, client_address) -> bool:  # type: ignore[no-untyped-def]
-            found.connections.append(client_address)
-            return True
-
-    server = Server(("127.0.0.1", 0), Handler)
-    found.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with listening() as found:
         yield found
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 # --- applying a case -----------------------------------------------------------------------------
