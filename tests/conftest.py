@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import gc
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from helpers import run_cli
 
 from publish import frontmatter
 from publish.normalizer.model import NormalizedSource
@@ -141,21 +141,7 @@ def build_in() -> Callable[..., Path]:
 @pytest.fixture(scope="session")
 def run_publish() -> Callable[..., subprocess.CompletedProcess[str]]:
     """`run_publish(*args, cwd=folder)`: the real command line, in a process of its own."""
-
-    def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-        env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
-        return subprocess.run(
-            [sys.executable, "-m", "publish", *args],
-            cwd=cwd,
-            env=env,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            timeout=120,
-            check=False,
-        )
-
-    return run
+    return run_cli
 
 
 @pytest.fixture

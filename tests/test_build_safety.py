@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from netutil import Listener, listening
+from helpers import Listener, listening
 
 from publish.errors import EXIT_CONTENT, EXIT_OK, EXIT_TEMPLATE, ContentError
 from publish.render.options import figure_path

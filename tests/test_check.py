@@ -8,11 +8,9 @@ the real command line where the exit code is what a user relies on.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -20,6 +18,7 @@ import jsonschema
 import pypdf
 import pytest
 import yaml
+from helpers import run_cli
 
 from publish.builder import build_topics
 from publish.gates import (
@@ -118,25 +117,9 @@ def append_block(path: Path, block: str) -> int:
     return body.count("\n") + 3
 
 
-def publish_cmd(*args: str) -> list[str]:
-    return [sys.executable, "-m", "publish", *args]
-
-
-def cli_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
-
-
 def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        publish_cmd(*args),
-        cwd=cwd,
-        env=cli_env(),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=180,
-        check=False,
-    )
+    """The real command line in a process of its own."""
+    return run_cli(*args, cwd=cwd)
 
 
 def pdf_text(path: Path) -> str:

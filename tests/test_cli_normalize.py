@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers import run_cli
 
 from publish import __version__
 from publish.cli import cli
@@ -20,15 +21,7 @@ GOOD_ID = "sleep-and-mood"
 
 def _publish(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run the real command line, as a user would."""
-    return subprocess.run(
-        [sys.executable, "-m", "publish", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=60,
-        check=False,
-    )
+    return run_cli(*args, cwd=cwd, timeout=60)
 
 
 def _error_lines(stderr: str) -> list[str]:

@@ -30,7 +30,7 @@ from urllib.request import urlopen
 import pikepdf
 import pytest
 import yaml
-from netutil import Listener, listening
+from helpers import Listener, listening
 from pypdf import PdfReader
 
 from publish import frontmatter

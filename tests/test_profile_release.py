@@ -22,6 +22,7 @@ import jsonschema
 import pypdf
 import pytest
 import yaml
+from helpers import run_cli
 
 from publish.gates import safety
 from publish.profile import DEFAULT_CRISIS, DISCLAIMER, Profile
@@ -55,17 +56,7 @@ def topic_dir(project: Path) -> Path:
 
 def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """The real command line in a process of its own."""
-    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
-    return subprocess.run(
-        [sys.executable, "-m", "publish", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=180,
-        check=False,
-    )
+    return run_cli(*args, cwd=cwd)
 
 
 def squash(text: str) -> str:

@@ -1,12 +1,31 @@
-"""A local HTTP server that records every request: proof that a build fetched nothing."""
+"""Helpers shared by test modules: the real command line, and a server that proves no fetch."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+
+def run_cli(*args: str, cwd: Path, timeout: int = 180) -> subprocess.CompletedProcess[str]:
+    """`python -m publish ARGS` in `cwd`, as a user runs it (SOURCE_DATE_EPOCH cleared)."""
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    return subprocess.run(
+        [sys.executable, "-m", "publish", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+        check=False,
+    )
 
 
 @dataclass
