@@ -84,13 +84,13 @@ def _blocks(text: Text) -> Iterator[tuple[int, str]]:
 
 
 def readability(topic: Topic, max_grade: float) -> list[Finding]:
-    import textstat
-
+    from publish.readability import flesch_kincaid
+    from publish.readability import smog as smog_index
     from publish.render.markdown import prose
 
     text = prose(topic.patient.markdown)
-    grade = round(float(textstat.flesch_kincaid_grade(text)), 1)
-    smog = round(float(textstat.smog_index(text)), 1)
+    grade = flesch_kincaid(text)
+    smog = smog_index(text)
     limits = f"warn above {WARN_GRADE:g}, fail above {max_grade:g}"
     message = f"Flesch–Kincaid grade {grade}, SMOG {smog} ({limits})"
     status = "fail" if grade > max_grade else "warn" if grade > WARN_GRADE else "pass"

@@ -32,9 +32,9 @@ MAX_PAGES = 2
 
 def reading_grade(topic: Topic) -> float:
     """Flesch–Kincaid grade of the handout's prose (headings, images and citations left out)."""
-    import textstat
+    from publish.readability import flesch_kincaid
 
-    return round(float(textstat.flesch_kincaid_grade(prose(topic.patient.markdown))), 1)
+    return flesch_kincaid(prose(topic.patient.markdown))
 
 
 def html(
