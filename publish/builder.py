@@ -17,6 +17,7 @@ from typing import Any
 from publish import __version__, manifest, outdir
 from publish.errors import ContentError, PublishError, ReleaseError
 from publish.profile import DEFAULT, PAPERS, Profile
+from publish.render import DEPENDS_ON
 from publish.render.options import Options
 from publish.resources import bundled_seeds
 from publish.topic import TOPIC_FILE, Topic, load_topic
@@ -136,17 +137,16 @@ def build_topic(
         entries = manifest.current_entries(target)
         files: dict[str, bytes] = {}
         for name in only:
-            module = renderer(name)
-            key = manifest.input_hash(topic, name, module.TEMPLATES, options)
+            key = manifest.input_hash(topic, name, DEPENDS_ON[name], options)
             if not force and entries.get(name, {}).get("input_hash") == key:
                 result.up_to_date.append(name)
                 continue
-            artifact = module.render_artifact(topic, options)
+            artifact = renderer(name).render_artifact(topic, options)
             files[artifact.filename] = artifact.data
             entries[artifact.name] = manifest.entry(artifact, key)
         stale = []
         for name in set(entries) - set(only):  # not rebuilt now: keep only if still current
-            key = manifest.input_hash(topic, name, renderer(name).TEMPLATES, options)
+            key = manifest.input_hash(topic, name, DEPENDS_ON.get(name, ()), options)
             if entries[name].get("input_hash") != key:
                 stale.append(entries.pop(name)["file"])
         ordered = [entries[n] for n in ARTIFACTS if n in entries]

@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from publish import __version__
-from publish.render.html import template_file
 from publish.render.options import Artifact, Options
-from publish.resources import bundled_templates
+from publish.resources import bundled_templates, template_file
 from publish.topic import Topic
 
 MANIFEST = "manifest.json"
@@ -29,11 +28,9 @@ def input_hash(topic: Topic, name: str, templates: tuple[str, ...], options: Opt
     add("artifact", name.encode())
     add("options", repr((options.paper, options.profile)).encode())
     add("epoch", os.environ.get("SOURCE_DATE_EPOCH", "").encode())
-    for path in topic.files():
+    for path in topic.files():  # the topic's own files and the normalized sources
         if path.is_file():
-            add(f"topic:{path.name}", path.read_bytes())
-    for source in topic.sources:
-        add(f"source:{source.id}", source.to_text().encode())
+            add(f"file:{path.name}", path.read_bytes())
     fonts = sorted(p.name for p in (bundled_templates() / "fonts").glob("*.ttf"))
     for name_ in (*templates, *(f"fonts/{f}" for f in fonts)):
         add(f"template:{name_}", template_file(name_, options.templates).read_bytes())

@@ -25,6 +25,16 @@ def bundled_seeds() -> Path:
     return bundled_root() / "seeds"
 
 
+def template_file(name: str, project_templates: Path | None = None) -> Path:
+    """A non-Jinja template file (stylesheet, font, image): the project's copy wins."""
+    from publish.errors import TemplateError
+
+    for folder in (project_templates, bundled_templates()):
+        if folder and (folder / name).is_file():
+            return folder / name
+    raise TemplateError("template file not found", name)
+
+
 def package_file(name: str) -> Path:
     """A data file inside the package itself (schemas)."""
     return _PACKAGE / name

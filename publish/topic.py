@@ -72,6 +72,7 @@ class Topic:
     clinician: Text
     glossary: tuple[GlossaryEntry, ...]
     sources: tuple[NormalizedSource, ...]
+    sources_folder: Path
 
     def source(self, key: str) -> NormalizedSource:
         return next(s for s in self.sources if s.id == key)
@@ -79,7 +80,8 @@ class Topic:
     def files(self) -> list[Path]:
         """Every input file the topic's artifacts depend on."""
         names = [TOPIC_FILE, "patient.md", "clinician.md", "glossary.yaml"]
-        return [self.folder / n for n in names] + sorted((self.folder / "figures").glob("*"))
+        figures = sorted((self.folder / "figures").glob("*"))
+        return [self.folder / n for n in names] + figures + sorted(self.sources_folder.glob("*.md"))
 
 
 def _read_text(path: Path) -> str:
@@ -221,7 +223,8 @@ def load_topic(folder: Path, sources_folder: Path | None = None) -> Topic:
     if not (folder / TOPIC_FILE).is_file():
         raise ContentError(f"not a topic folder (no {TOPIC_FILE})", folder)
     control, wanted = load_control(folder / TOPIC_FILE)
-    sources = load_sources(sources_folder or folder.parent.parent / "normalized", wanted)
+    sources_folder = sources_folder or folder.parent.parent / "normalized"
+    sources = load_sources(sources_folder, wanted)
     known = {s.id for s in sources}
     return Topic(
         folder=folder,
@@ -230,4 +233,5 @@ def load_topic(folder: Path, sources_folder: Path | None = None) -> Topic:
         clinician=load_text(folder / "clinician.md", known),
         glossary=load_glossary(folder / "glossary.yaml", known),
         sources=sources,
+        sources_folder=sources_folder,
     )

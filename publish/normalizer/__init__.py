@@ -1,292 +1,31 @@
-"""`publish normalize`: raw source documents into normalized sources with provenance."""
+"""`publish normalize`: raw source documents into normalized sources with provenance.
+
+The package imports its pipeline only when asked for it, so reading normalized
+files (every build does) does not compile the readers' rules.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import re
-import sys
-import unicodedata
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date
-from pathlib import Path
 from typing import Any
 
-from publish import frontmatter
-from publish.errors import InputError, PublishError
-from publish.fsutil import require_inside, write_atomic
-from publish.normalizer import rules
-from publish.normalizer.chunks import split_chunks
-from publish.normalizer.model import (
-    NormalizedSource,
-    Removal,
-    blocks_to_markdown,
+from publish.normalizer.model import NormalizedSource, is_normalized, parse_normalized
+
+_PIPELINE = (
+    "NormalizeResult",
+    "normalize_paths",
+    "normalize_text",
+    "slugify",
+    "read_draft",
+    "finish",
+    "collect",
 )
-from publish.normalizer.overrides import FILE_NAME as OVERRIDES_FILE
-from publish.normalizer.overrides import load_overrides
-from publish.normalizer.rawtext import clean_text, decode, read_raw
-from publish.normalizer.readers import Draft, pick_reader
 
-__all__ = ["NormalizeResult", "normalize_paths", "normalize_text", "parse_normalized"]
-
-RAW_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+__all__ = ["NormalizedSource", "is_normalized", "parse_normalized", *_PIPELINE]
 
 
-@dataclass
-class NormalizeResult:
-    """What a run did: sources made, files written (or stale, with --check), errors met."""
+def __getattr__(name: str) -> Any:
+    if name in _PIPELINE:
+        from publish.normalizer import pipeline
 
-    sources: list[NormalizedSource] = field(default_factory=list)
-    written: list[Path] = field(default_factory=list)
-    unchanged: list[Path] = field(default_factory=list)
-    stale: list[Path] = field(default_factory=list)
-    errors: list[PublishError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors and not self.stale
-
-
-def slugify(text: str, limit: int = 64) -> str:
-    """ASCII slug cut at a word: 'Ketamine & Depression' -> 'ketamine-depression'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    slug = ""
-    for word in words:
-        candidate = f"{slug}-{word}" if slug else word
-        if len(candidate) > limit:
-            break
-        slug = candidate
-    return slug
-
-
-def is_normalized(fm: dict[str, Any] | None) -> bool:
-    return bool(fm) and all(key in fm for key in ("id", "kind", "source_file", "sha256"))  # type: ignore[operator]
-
-
-def parse_normalized(text: str, path: Path | str) -> NormalizedSource:
-    """Read a normalized file back into a NormalizedSource."""
-    fm_text, body, _ = frontmatter.split(text)
-    fm = frontmatter.load(fm_text or "", path)
-    if not is_normalized(fm):
-        raise InputError("not a normalized source (needs id, kind, source_file, sha256)", path, 1)
-    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", str(fm["id"])):
-        raise InputError(f"id {fm['id']!r} must be a lowercase slug (a-z, 0-9, '-')", path, 2)
-    core = ("id", "title", "kind", "language", "source_file", "sha256")
-    lists = ("overridden", "flags", "related")
-    for key in (*lists, "removed"):
-        if not isinstance(fm.get(key) or [], list):
-            raise InputError(f"field {key!r} must be a list", path)
-    meta = {k: v for k, v in fm.items() if k not in (*core, *lists, "removed")}
-    _check_meta(meta, path)
-    removed = []
-    for entry in fm.get("removed") or []:
-        if not isinstance(entry, dict) or not isinstance(entry.get("text"), str):
-            raise InputError("each 'removed' entry must be a mapping with a 'text'", path)
-        removed.append(
-            Removal(**{k: entry.get(k) for k in ("reason", "text", "line", "count", "declared")})
-        )
-    return NormalizedSource(
-        id=str(fm["id"]),
-        title=str(fm.get("title") or fm["id"]),
-        kind=str(fm["kind"]),
-        language=str(fm.get("language") or "en"),
-        source_file=str(fm["source_file"]),
-        sha256=str(fm["sha256"]),
-        body=body[1:] if body.startswith("\n") else body,
-        meta=meta,
-        overridden=[str(v) for v in fm.get("overridden") or []],
-        flags=[str(v) for v in fm.get("flags") or []],
-        related=[str(v) for v in fm.get("related") or []],
-        removed=removed,
-    )
-
-
-def _check_meta(meta: dict[str, Any], path: Path | str) -> None:
-    """Fields renderers rely on: an ISO date, an http(s) URL, a plain video id."""
-    published = meta.get("published")
-    if published is not None:
-        try:
-            date.fromisoformat(str(published))
-        except ValueError:
-            raise InputError(f"'published' must be an ISO date, not {published!r}", path) from None
-        meta["published"] = str(published)
-    url = meta.get("url")
-    if url is not None and not (isinstance(url, str) and rules.URL.fullmatch(url)):
-        raise InputError(f"'url' must be an http(s) URL, not {url!r}", path)
-    video = meta.get("video_id")
-    if video is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", str(video)):
-        raise InputError(f"'video_id' {video!r} is not a video id", path)
-
-
-def read_draft(text: str, path: Path | str) -> Draft | NormalizedSource:
-    """Recognise the document's kind and read it. A normalized file reads as itself."""
-    fm_text, _, _ = frontmatter.split(text)
-    if fm_text is not None and is_normalized(frontmatter.load(fm_text, path)):
-        return parse_normalized(text, path)
-    chunks = split_chunks(text)
-    return pick_reader(text, chunks).read(text, chunks, path)
-
-
-def finish(
-    draft: Draft, source_file: str, sha256: str, overrides: dict[str, Any], taken: set[str]
-) -> NormalizedSource:
-    """Apply overrides, choose a unique id, judge flags, render the body."""
-    meta = dict(draft.meta)
-    title, kind, language = draft.title, draft.kind, draft.language or "en"
-    overridden = []
-    for key, value in overrides.items():
-        overridden.append(key)
-        if key == "title":
-            title = value
-        elif key == "kind":
-            kind = value
-        elif key == "language":
-            language = value
-        else:
-            meta[key] = value
-    flags = set(draft.flags)
-    if not title:
-        flags.add("untitled")
-        title = f"Untitled document ({Path(source_file).stem})"
-    base = slugify(title) or f"source-{sha256[:8]}"
-    source_id, n = base, 2
-    while source_id in taken:
-        source_id, n = f"{base}-{n}", n + 1
-    taken.add(source_id)
-    body = blocks_to_markdown(draft.blocks).replace(rules.SELF, f"@{source_id}")
-    if any(r.reason == "advertisement" for r in draft.removed):
-        flags.add("promotional")
-    if not meta.get("published"):
-        flags.add("undated")
-        if rules.RELATIVE_DATE.search(body):
-            flags.add("relative-dates")
-    order = ["promotional", "undated", "relative-dates", "untitled"]
-    return NormalizedSource(
-        id=source_id,
-        title=title,
-        kind=kind,
-        language=language,
-        source_file=source_file,
-        sha256=sha256,
-        body=body,
-        meta=meta,
-        overridden=sorted(overridden),
-        flags=sorted(flags, key=order.index),
-        related=draft.related,
-        removed=sorted(draft.removed, key=lambda r: r.line or 0),
-    )
-
-
-def normalize_text(
-    text: str,
-    source_file: str = "document.txt",
-    *,
-    sha256: str | None = None,
-    overrides: dict[str, Any] | None = None,
-    taken: set[str] | None = None,
-    origin: Path | str | None = None,
-) -> NormalizedSource:
-    """Normalize one document's text (the core of `normalize`, without files).
-
-    `origin` is the path errors name (default: `source_file`).
-    """
-    origin = origin or source_file
-    text = clean_text(text, origin)
-    digest = sha256 or hashlib.sha256(text.encode("utf-8")).hexdigest()
-    draft = read_draft(text, origin)
-    taken = set() if taken is None else taken
-    if isinstance(draft, NormalizedSource):
-        if draft.id in taken:
-            raise InputError(f"duplicate source id {draft.id!r}", origin)
-        taken.add(draft.id)
-        return draft
-    return finish(draft, source_file, digest, overrides or {}, taken)
-
-
-def collect(paths: Iterable[Path]) -> tuple[list[Path], list[PublishError]]:
-    """Raw files named directly or found (non-recursively, sorted) in the folders given."""
-    files: list[Path] = []
-    errors: list[PublishError] = []
-    for path in paths:
-        if path.is_dir():
-            for file in sorted(path.iterdir()):
-                if not file.is_file() or file.suffix.lower() not in RAW_SUFFIXES:
-                    continue
-                if file.name.startswith("."):
-                    continue
-                try:
-                    files.append(require_inside(file, path))  # no symlinks out of the folder
-                except InputError as exc:
-                    errors.append(exc)
-        elif path.exists():
-            files.append(path)
-        else:
-            errors.append(InputError("no such file or folder", path))
-    return files, errors
-
-
-def normalize_paths(
-    paths: Iterable[Path | str] = ("seeds/raw",),
-    out: Path | str = "seeds/normalized",
-    *,
-    check: bool = False,
-    overrides: Path | str | None = None,
-) -> NormalizeResult:
-    """Normalize every raw document under `paths` into `out/<id>.md`.
-
-    Bad inputs are reported in `result.errors` and do not stop the others.
-    With `check`, nothing is written and files that would change are `stale`.
-    """
-    path_list = [Path(p) for p in paths]
-    out_dir = Path(out)
-    result = NormalizeResult()
-    files, result.errors = collect(path_list)
-    override_file = Path(overrides) if overrides else _default_overrides(path_list)
-    table = load_overrides(override_file)
-    taken: set[str] = set()
-    for file in files:
-        try:
-            data = read_raw(file)
-            text = decode(data, file)
-            source = normalize_text(
-                text,
-                file.name,
-                sha256=hashlib.sha256(data).hexdigest(),
-                overrides=table.get(file.name, {}),
-                taken=taken,
-                origin=file,
-            )
-        except PublishError as exc:
-            result.errors.append(exc)
-            continue
-        result.sources.append(source)
-        target = out_dir / f"{source.id}.md"
-        rendered = source.to_text()
-        current = target.read_text(encoding="utf-8") if target.is_file() else None
-        if current == rendered:
-            result.unchanged.append(target)
-        elif check:
-            result.stale.append(target)
-        else:
-            write_atomic(target, rendered)
-            result.written.append(target)
-    if "untitled" in {f for s in result.sources for f in s.flags}:
-        for source in result.sources:
-            if "untitled" in source.flags:
-                print(
-                    f"warning: {source.source_file}: no title found; set one in {OVERRIDES_FILE}",
-                    file=sys.stderr,
-                )
-    return result
-
-
-def _default_overrides(paths: list[Path]) -> Path | None:
-    """seeds/overrides.yaml beside the raw folder, or in the working folder's seeds/."""
-    for path in paths:
-        folder = path if path.is_dir() else path.parent
-        candidate = folder.parent / OVERRIDES_FILE
-        if candidate.is_file():
-            return candidate
-    fallback = Path("seeds") / OVERRIDES_FILE
-    return fallback if fallback.is_file() else None
+        return getattr(pipeline, name)
+    raise AttributeError(f"module 'publish.normalizer' has no attribute {name!r}")

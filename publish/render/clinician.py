@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from publish.render import DEPENDS_ON
 from publish.render.context import appraisal, base_context, render_text
 from publish.render.html import render
 from publish.render.options import Artifact, Options
@@ -13,18 +14,7 @@ from publish.topic import Topic
 NAME = "clinician"
 FILENAME = "clinician-summary.pdf"
 STYLES = ("css/base.css", "css/clinician.css")
-TEMPLATES = (
-    "base.html",
-    "clinician.html",
-    "partials/control.html",
-    "partials/crisis.html",
-    "partials/disclaimer.html",
-    "partials/draft.html",
-    "partials/references.html",
-    *STYLES,
-    "css/a4.css",
-)
-"""Every template file this artifact depends on (a change to any of them rebuilds it)."""
+TEMPLATES = DEPENDS_ON["clinician"]
 MAX_PAGES = 2
 
 

@@ -13,6 +13,7 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
+from publish.render import DEPENDS_ON
 from publish.render.book import chapters
 from publish.render.context import base_context
 from publish.render.html import render, template_file
@@ -21,21 +22,7 @@ from publish.topic import Topic
 
 NAME = "epub"
 FILENAME = "reader.epub"
-TEMPLATES = (
-    "base.html",
-    "epub/chapter.html",
-    "epub/about.html",
-    "epub/text.html",
-    "epub/source.html",
-    "epub/glossary.html",
-    "epub/references.html",
-    "epub/cover.svg",
-    "css/epub.css",
-    "partials/draft.html",
-    "partials/disclaimer.html",
-    "partials/crisis.html",
-    "partials/references.html",
-)
+TEMPLATES = DEPENDS_ON["epub"]
 A11Y_SUMMARY = (
     "Structured text with headings, a navigation document and landmarks. The one diagram has a "
     "text description. Citations link to the reference list and to moments in source videos."

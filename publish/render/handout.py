@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from publish.render import DEPENDS_ON
 from publish.render.context import base_context, render_text
 from publish.render.html import render
 from publish.render.markdown import prose
@@ -14,19 +15,7 @@ from publish.topic import Topic
 NAME = "handout"
 FILENAME = "handout.pdf"
 STYLES = ("css/base.css", "css/handout.css")
-TEMPLATES = (
-    "base.html",
-    "handout.html",
-    "partials/clinic.html",
-    "partials/control.html",
-    "partials/crisis.html",
-    "partials/disclaimer.html",
-    "partials/draft.html",
-    "partials/references.html",
-    *STYLES,
-    "css/a4.css",
-)
-"""Every template file this artifact depends on (a change to any of them rebuilds it)."""
+TEMPLATES = DEPENDS_ON["handout"]
 MAX_PAGES = 2
 
 

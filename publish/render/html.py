@@ -10,7 +10,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from publish.errors import PublishError, TemplateError
-from publish.resources import bundled_templates
+from publish.resources import bundled_templates, template_file  # noqa: F401 - re-exported
 
 
 def environment(project_templates: Path | None = None) -> SandboxedEnvironment:
@@ -82,11 +82,3 @@ def _line(exc: BaseException) -> int | None:
             line = tb.tb_lineno
         tb = tb.tb_next
     return line
-
-
-def template_file(name: str, project_templates: Path | None = None) -> Path:
-    """A non-Jinja template file (stylesheet, font, image): the project's copy wins."""
-    for folder in (project_templates, bundled_templates()):
-        if folder and (folder / name).is_file():
-            return folder / name
-    raise TemplateError("template file not found", name)
