@@ -15,10 +15,6 @@ from publish.errors import EXIT_CHECK_FAILED, EXIT_INTERNAL, PublishError
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-class State:
-    debug = False
-
-
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="publish")
 @click.option("--debug", is_flag=True, help="Show a traceback when something fails.")
@@ -32,7 +28,7 @@ def cli(debug: bool) -> None:
       publish check                # gates before printing
       publish fhir                 # DocumentReferences for record systems
     """
-    State.debug = debug
+    del debug  # main() reads --debug before Click runs, to show tracebacks of any failure
 
 
 def _err(message: str) -> None:
