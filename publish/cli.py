@@ -107,6 +107,22 @@ def _size(n: int) -> str:
     return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
 
 
+_topics_argument = click.argument(
+    "topics", nargs=-1, type=click.Path(file_okay=False, path_type=Path)
+)
+
+
+def _dist_option(name: str, help_text: str):  # type: ignore[no-untyped-def]
+    """The build output folder, `dist/` unless told otherwise."""
+    return click.option(
+        name,
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("dist"),
+        show_default=True,
+        help=help_text,
+    )
+
+
 def _profile_option(func):  # type: ignore[no-untyped-def]
     return click.option(
         "--profile",
@@ -132,14 +148,8 @@ def _load_profile(path: Path | None):  # type: ignore[no-untyped-def]
 
 
 @cli.command()
-@click.argument("topics", nargs=-1, type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("dist"),
-    show_default=True,
-    help="Output folder; each topic goes to OUT/<topic id>/.",
-)
+@_topics_argument
+@_dist_option("--out", "Output folder; each topic goes to OUT/<topic id>/.")
 @click.option(
     "--only",
     multiple=True,
@@ -258,14 +268,8 @@ def build(
 
 
 @cli.command()
-@click.argument("topics", nargs=-1, type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "--dist",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("dist"),
-    show_default=True,
-    help="Where the built artifacts are.",
-)
+@_topics_argument
+@_dist_option("--dist", "Where the built artifacts are.")
 @click.option(
     "--max-grade",
     type=float,
@@ -313,14 +317,8 @@ def check(
 
 
 @cli.command()
-@click.argument("topics", nargs=-1, type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "--dist",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("dist"),
-    show_default=True,
-    help="Folder the topics were built into (`publish build --out`).",
-)
+@_topics_argument
+@_dist_option("--dist", "Folder the topics were built into (`publish build --out`).")
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),

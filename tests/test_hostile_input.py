@@ -16,7 +16,6 @@ import re
 import shlex
 import shutil
 import subprocess
-import sys
 import time
 import tracemalloc
 import xml.etree.ElementTree as ET
@@ -30,7 +29,7 @@ from urllib.request import urlopen
 import pikepdf
 import pytest
 import yaml
-from helpers import Listener, listening
+from helpers import Listener, listening, run_cli
 from pypdf import PdfReader
 
 from publish import frontmatter
@@ -169,19 +168,9 @@ def apply(step: dict[str, Any], place: Place, request: pytest.FixtureRequest) ->
 
 def run_timed(args: list[str], cwd: Path, seconds: float) -> subprocess.CompletedProcess[str]:
     """The command line, stopped after `seconds`: a slow input is a failure, not a hang."""
-    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     started = time.monotonic()
     try:
-        return subprocess.run(
-            [sys.executable, "-m", "publish", *args],
-            cwd=cwd,
-            env=env,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            timeout=seconds,
-            check=False,
-        )
+        return run_cli(*args, cwd=cwd, timeout=seconds)
     except subprocess.TimeoutExpired:
         elapsed = time.monotonic() - started
         raise AssertionError(
