@@ -9,6 +9,7 @@ from __future__ import annotations
 
 _PAGE = (
     "base.html",
+    "page.html",
     "partials/control.html",
     "partials/crisis.html",
     "partials/disclaimer.html",
