@@ -71,20 +71,20 @@ class BuildResult:
                 }
                 for t in self.topics
             ],
-            "errors": [error_dict(e) for e in self.errors],
+            "errors": [item for e in self.errors for item in error_dicts(e)],
         }
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
 
 
-def error_dict(error: PublishError) -> dict[str, Any]:
-    return {
-        "message": error.raw,
-        "file": str(error.path) if error.path else None,
-        "line": error.line,
-        "exit_code": error.exit_code,
-    }
+def error_dicts(error: PublishError) -> list[dict[str, Any]]:
+    """One JSON error per problem of the error, each with its file, line and exit code."""
+    file = str(error.path) if error.path else None
+    return [
+        {"message": message, "file": file, "line": line, "exit_code": error.exit_code}
+        for message, line in ((error.raw, error.line), *error.problems)
+    ]
 
 
 def project_root(start: Path | None = None) -> Path | None:

@@ -35,6 +35,12 @@ def _err(message: str) -> None:
     click.echo(message, err=True)
 
 
+def _report(error: PublishError) -> None:
+    """One `error: file[:line]: message` line per problem."""
+    for line in error.lines():
+        _err(f"error: {line}")
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
@@ -72,7 +78,7 @@ def normalize(
 
     result = normalize_paths(paths or (Path("seeds/raw"),), out, check=check, overrides=overrides)
     for error in result.errors:
-        _err(f"error: {error.format_message()}")
+        _report(error)
     if not quiet:
         for path in result.written:
             click.echo(f"wrote {path}")
@@ -251,7 +257,7 @@ def build(
             progress=progress,
         )
     for error in result.errors:
-        _err(f"error: {error.format_message()}")
+        _report(error)
     if not quiet:
         fresh = sum(len(t.up_to_date) for t in result.topics)
         built = sum(len(t.artifacts) for t in result.topics) - fresh
@@ -358,7 +364,7 @@ def fhir(topics: tuple[Path, ...], dist: Path, out: Path | None, embed: bool, qu
         for path in written:
             click.echo(f"wrote {path}")
     for error in errors:
-        _err(f"error: {error.format_message()}")
+        _report(error)
     if not quiet:
         click.echo(f"wrote {len(written)} FHIR files; {len(errors)} topics failed")
     if errors:
@@ -406,7 +412,7 @@ def main() -> None:
     except PublishError as exc:
         if debug:
             traceback.print_exc()
-        _err(f"error: {exc.format_message()}")
+        _report(exc)
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
         _err("aborted")

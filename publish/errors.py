@@ -1,14 +1,15 @@
 """Errors a user can act on: one line, one documented exit code each.
 
-Every error names the file (and line, where there is one). The CLI prints
-`str(error)` and exits with `error.exit_code`; tracebacks only with --debug.
+Every error names the file (and line, where there is one). Library code raises
+them; only the CLI prints them (one line per problem) and exits with
+`error.exit_code`; tracebacks only with --debug. They are plain exceptions, so
+`publish.build()` and friends never raise command-line framework errors.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-
-import click
 
 EXIT_OK = 0
 EXIT_CHECK_FAILED = 1  # --check found stale files; a gate failed
@@ -22,26 +23,49 @@ EXIT_PROFILE = 8  # the clinic profile has an unknown or invalid field
 EXIT_INTERNAL = 70  # a bug in publish itself
 
 
-class PublishError(click.ClickException):
-    """Base error: a message that points at a place, plus an exit code."""
+class PublishError(Exception):
+    """Base error: a message that points at a place, plus an exit code.
+
+    `problems` holds further (message, line) pairs found in the same file, so one
+    run reports everything wrong with a file rather than one problem per run.
+    """
 
     exit_code = EXIT_INTERNAL
 
-    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None):
+    def __init__(
+        self,
+        message: str,
+        path: Path | str | None = None,
+        line: int | None = None,
+        problems: Sequence[tuple[str, int | None]] = (),
+    ) -> None:
         self.raw = message
         self.path = Path(path) if path is not None else None
         self.line = line
-        where = ""
-        if path is not None:
-            where = f"{path}:{line}: " if line else f"{path}: "
-        super().__init__(f"{where}{message}")
+        self.problems = tuple(problems)
+        super().__init__(self._where(line) + message)
+
+    def _where(self, line: int | None) -> str:
+        if self.path is None:
+            return ""
+        return f"{self.path}:{line}: " if line else f"{self.path}: "
+
+    @property
+    def message(self) -> str:
+        return str(self)
 
     def format_message(self) -> str:
-        return self.message.replace("\n", " ")
+        """The first problem as one line (newlines in the message become spaces)."""
+        return str(self).replace("\n", " ")
+
+    def lines(self) -> list[str]:
+        """One line per problem, each naming the file (and line): what the CLI prints."""
+        rest = [(self._where(line) + text).replace("\n", " ") for text, line in self.problems]
+        return [self.format_message(), *rest]
 
     def __reduce__(self):  # type: ignore[no-untyped-def]
         """Errors cross process boundaries (parallel builds) with their file and line."""
-        return (type(self), (self.raw, self.path, self.line))
+        return (type(self), (self.raw, self.path, self.line, self.problems))
 
 
 class InputError(PublishError):
@@ -78,3 +102,9 @@ class ProfileError(PublishError):
     """The clinic profile has an unknown or invalid field."""
 
     exit_code = EXIT_PROFILE
+
+
+class UsageError(PublishError):
+    """A library call was given an argument the command line would refuse (bad artifact name)."""
+
+    exit_code = EXIT_USAGE
