@@ -391,16 +391,15 @@ def test_timestamp_to_citation(text: str, expected: str) -> None:
     ],
 )
 def test_strip_markup(text: str, expected: str, removed: list[str]) -> None:
-    found: list[Removal] = []
-    assert rules.strip_markup(text, 12, found) == expected
+    cleaned, found = rules.strip_markup(text, 12)
+    assert cleaned == expected
     assert [r.text for r in found] == removed
     assert all(r.reason == "markup" and r.line == 12 for r in found)
 
 
 def test_strip_markup_drops_script_content_entirely() -> None:
-    found: list[Removal] = []
-    result = rules.strip_markup(
-        'Hi <script type="text/javascript">steal(document.cookie)</script>', 1, found
+    result, found = rules.strip_markup(
+        'Hi <script type="text/javascript">steal(document.cookie)</script>', 1
     )
     assert "steal" not in result
     assert "document.cookie" in found[0].text
@@ -418,9 +417,7 @@ def test_strip_markup_drops_script_content_entirely() -> None:
     ],
 )
 def test_strip_wikilinks(text: str, expected: str, related: list[str]) -> None:
-    found: list[str] = []
-    assert rules.strip_wikilinks(text, found) == expected
-    assert found == related
+    assert rules.strip_wikilinks(text) == (expected, related)
 
 
 _COMMONMARK = MarkdownIt("commonmark")

@@ -76,7 +76,11 @@ def classify(chunks: list[Chunk]) -> tuple[list[Item], list[str]]:
 def _classify_one(chunk: Chunk, in_tail: bool, promoters: list[str]) -> Item:
     item = Item(chunk.line, chunk.raw)
     if "<" in chunk.raw:
-        lines = tuple(rules.strip_markup(line, chunk.line, item.markup) for line in chunk.lines)
+        lines = []
+        for raw_line in chunk.lines:
+            line, markup = rules.strip_markup(raw_line, chunk.line)
+            lines.append(line)
+            item.markup.extend(markup)
         chunk = Chunk(tuple(line for line in lines if line.strip()) or ("",), chunk.line)
         if not chunk.text:
             return item

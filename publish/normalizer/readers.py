@@ -38,6 +38,14 @@ class Reader:
     """Recognise one kind of document and read it into a Draft."""
 
     kind: ClassVar[str]
+    """The kind a document read by this reader is."""
+    other_kinds: ClassVar[tuple[str, ...]] = ()
+    """Kinds the reader gives instead of `kind` when the document shows it is one of them."""
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """Every kind a Draft from this reader can have."""
+        return (self.kind, *self.other_kinds)
 
     def matches(self, text: str, chunks: list[Chunk]) -> bool:
         raise NotImplementedError
@@ -66,9 +74,13 @@ def _finish_plain(draft: Draft, chunks: list[Chunk]) -> Draft:
 
 
 class WikiReader(Reader):
-    """Markdown with YAML front matter, `From: [[channel]]`, timestamp links and [[wiki links]]."""
+    """Markdown with YAML front matter, `From: [[channel]]`, timestamp links and [[wiki links]].
 
-    kind = "video-summary"
+    A wiki page; a video summary when it names a video id or links to moments in a video.
+    """
+
+    kind = "wiki-page"
+    other_kinds = ("video-summary",)
     _FROM = re.compile(
         r"^From:\s*(?:\[\[(?P<link>[^\]|]+)(?:\|[^\]]*)?\]\]|(?P<plain>[^<]+?))\s*(?:<br\s*/?>)?\s*$",
         re.I,
@@ -81,7 +93,7 @@ class WikiReader(Reader):
     def read(self, text: str, chunks: list[Chunk], path: Path | str) -> Draft:
         fm_text, body, first_line = frontmatter.split(text)
         fm = frontmatter.load(fm_text or "", path)
-        draft = Draft(kind="wiki-page")
+        draft = Draft(kind=self.kind)
         draft.title = _str(fm.get("title"))
         draft.language = _str(fm.get("language") or fm.get("lang"))
         video = _str(fm.get("videoId") or fm.get("video_id") or fm.get("youtube_id"))
@@ -107,7 +119,7 @@ class WikiReader(Reader):
         items = drop_empty_sections(items)
         draft.blocks = [i.block for i in items if i.block is not None]
         draft.removed.extend(i.removal for i in items if i.removal is not None)
-        if video or any("[@@SELF" in _block_text(b) for b in draft.blocks):
+        if video or any(f"[{rules.SELF}" in _block_text(b) for b in draft.blocks):
             draft.kind = "video-summary"
         return draft
 
@@ -157,9 +169,11 @@ class WikiReader(Reader):
         return result
 
     def _inline(self, text: str, line: int, draft: Draft) -> str:
-        text = rules.timestamp_to_citation(text)
-        text = rules.strip_markup(text, line, draft.removed)
-        return rules.strip_wikilinks(text, draft.related)
+        text, markup = rules.strip_markup(rules.timestamp_to_citation(text), line)
+        draft.removed.extend(markup)
+        text, targets = rules.strip_wikilinks(text)
+        draft.related.extend(t for t in targets if t not in draft.related)
+        return text
 
 
 class PodcastReader(Reader):

@@ -155,30 +155,37 @@ def _hms(stamp: str) -> str:
     return ":".join(part.zfill(2) for part in parts)
 
 
-def strip_markup(text: str, line: int, removed: list[Removal]) -> str:
-    """Remove HTML: dangerous elements with their content, other tags keeping their text."""
-    for match in DANGEROUS_ELEMENT.finditer(text):
-        removed.append(Removal("markup", match.group(0), line))
+def strip_markup(text: str, line: int) -> tuple[str, list[Removal]]:
+    """Remove HTML: dangerous elements with their content, other tags keeping their text.
+
+    Returns the cleaned text and what was removed (reason `markup`, at `line`): each dangerous
+    element whole, then the other tags, each written once, in one entry.
+    """
+    removed = [Removal("markup", m.group(0), line) for m in DANGEROUS_ELEMENT.finditer(text)]
     text = DANGEROUS_ELEMENT.sub(" ", text)
     tags = TAG.findall(text)
     if tags:
         removed.append(Removal("markup", " ".join(dict.fromkeys(tags)), line))
     text = TAG.sub(" ", text)
-    return re.sub(r"[ \t]{2,}", " ", text).strip()
+    return re.sub(r"[ \t]{2,}", " ", text).strip(), removed
 
 
-def strip_wikilinks(text: str, related: list[str]) -> str:
-    """[[target]] goes into `related`; [[target|label]] keeps its label in the text."""
+def strip_wikilinks(text: str) -> tuple[str, list[str]]:
+    """[[target]] and [[target|label]] leave the text; a label stays in its place.
+
+    Returns the cleaned text and the link targets, each once, in the order they appear.
+    """
+    targets: list[str] = []
 
     def replace(match: re.Match[str]) -> str:
         target = match.group("target").strip()
-        if target and target not in related:
-            related.append(target)
+        if target and target not in targets:
+            targets.append(target)
         label = match.group("label")
         return f" {label.strip()}" if label else ""
 
     text = WIKILINK.sub(replace, text)
-    return re.sub(r"\s+([.,;:!?])", r"\1", text).strip()
+    return re.sub(r"\s+([.,;:!?])", r"\1", text).strip(), targets
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_<>\[\]])")
