@@ -64,13 +64,13 @@ for doc in spec["pdfs"]:
     )
 
 from publish.profile import DEFAULT
+from publish.project import Project
 from publish.render import epub
 from publish.render.options import Options
 from publish.topic import load_topic
 
-project = Path(spec["project"]) if spec["project"] else None
-options = Options(paper=spec["paper"], profile=DEFAULT, project=project)
-artifact = epub.render_artifact(load_topic(Path(spec["topic"])), options)
+options = Options(paper=spec["paper"], profile=DEFAULT, project=Project.find(spec["project"]))
+artifact = epub.render_file(load_topic(Path(spec["topic"])), options)
 Path(spec["epub"]).write_bytes(artifact.data)
 """
 """WeasyPrint and ebooklib alone, in one process, imports included."""
@@ -225,27 +225,27 @@ def cli_start(repeats: int) -> Row:
 
 def floor_spec(work: Path) -> Path:
     """Write the two HTML documents as publish renders them, and the floor's instructions."""
-    from publish.builder import project_root
     from publish.profile import DEFAULT
+    from publish.project import Project
     from publish.render import clinician, handout
     from publish.render.html import template_file
     from publish.render.options import Options
     from publish.topic import load_topic
 
-    options = Options(paper=DEFAULT.paper, profile=DEFAULT, project=project_root(ROOT))
+    options = Options(paper=DEFAULT.paper, profile=DEFAULT, project=Project.find(ROOT))
     topic = load_topic(DEFAULT_TOPIC)
     base = topic.folder.resolve().as_uri() + "/"
     pdfs = []
     for module in (handout, clinician):
         page, _ = module.html(topic, options)
-        source = work / f"{module.NAME}.html"
+        source = work / f"{module.ARTIFACT.name}.html"
         source.write_text(page, encoding="utf-8")
         styles = [str(template_file(n, options.templates).resolve()) for n in module.STYLES]
-        out = str(work / module.FILENAME)
+        out = str(work / module.ARTIFACT.filename)
         pdfs.append({"html": str(source), "base": base, "styles": styles, "out": out})
     spec = {
         "pdfs": pdfs,
-        "project": str(options.project) if options.project else None,
+        "project": str(options.project.folder),
         "paper": options.paper,
         "topic": str(DEFAULT_TOPIC),
         "epub": str(work / "reader.epub"),
@@ -417,7 +417,7 @@ def table(rows: list[Row], repeats: int, batch_repeats: int, others: str) -> str
         "¹ The floor is one `python` process that imports WeasyPrint, renders the handout and "
         "clinician HTML (as publish generates it, with the same stylesheets and base folder, "
         "the default URL fetcher, PDF/UA-1) and writes the EPUB with "
-        "`publish.render.epub.render_artifact` (ebooklib plus templating and loading the "
+        "`publish.render.epub.render_file` (ebooklib plus templating and loading the "
         "topic). Both sides are subprocesses, imports included.",
         "² `resource.getrusage(RUSAGE_CHILDREN).ru_maxrss` in a wrapper process: the largest "
         "RSS of any process of the build (with `--jobs 2`, the largest worker).",

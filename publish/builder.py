@@ -11,25 +11,15 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from publish import __version__, manifest, outdir
-from publish.errors import ContentError, PublishError, ReleaseError
+from publish.errors import PublishError, ReleaseError, UsageError
 from publish.profile import DEFAULT, PAPERS, Profile
-from publish.render import DEPENDS_ON
+from publish.project import TOPIC_FILE, Project
+from publish.render import registry
 from publish.render.options import Options
-from publish.resources import bundled_seeds
-from publish.topic import TOPIC_FILE, Topic, load_topic
-
-ARTIFACTS = ("handout", "clinician", "epub")
-
-
-def renderer(name: str) -> ModuleType:
-    """The module that renders one artifact (imported on demand: WeasyPrint is heavy)."""
-    from publish.render import clinician, epub, handout
-
-    return {"handout": handout, "clinician": clinician, "epub": epub}[name]
+from publish.topic import Topic, load_topic
 
 
 @dataclass
@@ -87,21 +77,6 @@ def error_dicts(error: PublishError) -> list[dict[str, Any]]:
     ]
 
 
-def project_root(start: Path | None = None) -> Path | None:
-    """The working folder, if it is a publish project (has seeds/topics/)."""
-    folder = (start or Path.cwd()).resolve()
-    return folder if (folder / "seeds" / "topics").is_dir() else None
-
-
-def discover(paths: Iterable[Path | str], project: Path | None) -> list[Path]:
-    """Topic folders named, or every topic under the project's (else the bundled) seeds/topics."""
-    given = [Path(p) for p in paths]
-    if given:
-        return given
-    root = Path("seeds") if project else bundled_seeds()  # project is the working folder
-    return sorted(p for p in (root / "topics").iterdir() if (p / TOPIC_FILE).is_file())
-
-
 def check_release(topic: Topic, today: date) -> None:
     """A release is refused for a draft, or a topic whose review date has passed."""
     path = topic.folder / TOPIC_FILE
@@ -137,19 +112,21 @@ def build_topic(
         entries = manifest.current_entries(target)
         files: dict[str, bytes] = {}
         for name in only:
-            key = manifest.input_hash(topic, name, DEPENDS_ON[name], options)
+            artifact = registry.ARTIFACTS[name]
+            key = manifest.input_hash(topic, artifact, options)
             if not force and entries.get(name, {}).get("input_hash") == key:
                 result.up_to_date.append(name)
                 continue
-            artifact = renderer(name).render_artifact(topic, options)
-            files[artifact.filename] = artifact.data
-            entries[artifact.name] = manifest.entry(artifact, key)
+            rendered = artifact.render_module().render_file(topic, options)
+            files[rendered.filename] = rendered.data
+            entries[name] = manifest.entry(rendered, key)
         stale = []
         for name in set(entries) - set(only):  # not rebuilt now: keep only if still current
-            key = manifest.input_hash(topic, name, DEPENDS_ON.get(name, ()), options)
+            known = registry.get(name)
+            key = manifest.input_hash(topic, known, options) if known else ""
             if entries[name].get("input_hash") != key:
                 stale.append(entries.pop(name)["file"])
-        ordered = [entries[n] for n in ARTIFACTS if n in entries]
+        ordered = [entries[n] for n in registry.names() if n in entries]
         text = manifest.render(topic, ordered)
         path = target / manifest.MANIFEST
         if files or stale or not path.is_file() or path.read_text(encoding="utf-8") != text:
@@ -168,9 +145,9 @@ def shard(folders: list[Path], spec: str | None) -> list[Path]:
     try:
         index, count = (int(part) for part in spec.split("/"))
     except ValueError:
-        raise ContentError(f"shard must look like I/N (e.g. 1/4), not {spec!r}") from None
+        raise UsageError(f"shard must look like I/N (e.g. 1/4), not {spec!r}") from None
     if not 1 <= index <= count:
-        raise ContentError(f"shard {spec!r}: I must be between 1 and N")
+        raise UsageError(f"shard {spec!r}: I must be between 1 and N")
     share = [
         f
         for f in folders
@@ -201,21 +178,28 @@ def build_topics(
     jobs: int | None = None,
     shard_spec: str | None = None,
     progress: Callable[[TopicResult | PublishError], None] | None = None,
+    project: Project | None = None,
 ) -> BuildResult:
-    """Build each topic, in `jobs` worker processes; a failing topic does not stop the others.
+    """Build each topic into `out/<topic id>/`; a failing topic does not stop the others.
 
-    `progress` is called once per topic as it finishes (in completion order).
+    `paths` are topic folders (default: every topic of the project, or the bundled one);
+    `only` names artifacts of the registry (default: all); `paper` defaults to the
+    profile's; `release` refuses drafts and overdue topics; `force` rebuilds what is up
+    to date; `jobs` worker processes (default: one per core) build topics in parallel;
+    `shard_spec` "I/N" keeps share I of N of the topics; `progress` is called once per
+    topic as it finishes; `project` defaults to the working folder.
     """
-    selected = tuple(only) if only else ARTIFACTS
+    selected = tuple(only) if only else registry.names()
     for name in selected:
-        if name not in ARTIFACTS:
-            raise ContentError(f"unknown artifact {name!r}; choose from {', '.join(ARTIFACTS)}")
+        if name not in registry.ARTIFACTS:
+            choices = ", ".join(registry.names())
+            raise UsageError(f"unknown artifact {name!r}; choose from {choices}")
     paper = paper or profile.paper
     if paper not in PAPERS:
-        raise ContentError(f"unknown paper size {paper!r}; choose from {', '.join(PAPERS)}")
-    project = project_root()
+        raise UsageError(f"unknown paper size {paper!r}; choose from {', '.join(PAPERS)}")
+    project = project or Project.find()
     options = Options(paper=paper, profile=profile, project=project)
-    folders = shard(discover(paths, project), shard_spec)
+    folders = shard(project.topic_dirs(paths), shard_spec)
     tasks = [(Path(f), Path(out), selected, options, release, force) for f in folders]
     workers = min(jobs or os.cpu_count() or 1, len(tasks))
     if workers > 1:

@@ -6,13 +6,51 @@ import sys
 import traceback
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from publish import __version__
 from publish.errors import EXIT_CHECK_FAILED, EXIT_INTERNAL, PublishError
 
+if TYPE_CHECKING:
+    from publish.profile import Profile
+
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class ArtifactChoice(click.Choice):  # type: ignore[type-arg]
+    """`--only` choices: the artifact registry's names, read when the option is parsed."""
+
+    name = "artifact"
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        from publish.render import registry
+
+        return registry.names()
+
+    @choices.setter
+    def choices(self, value: object) -> None:
+        """The registry is the only source of choices."""
+
+
+class Shard(click.ParamType):
+    """`I/N` with 1 <= I <= N: a bad share is a usage error (exit 2), before anything runs."""
+
+    name = "I/N"
+
+    def convert(self, value: str, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            index, count = (int(part) for part in str(value).split("/"))
+        except ValueError:
+            self.fail(f"{value!r} must look like I/N (e.g. 1/4)", param, ctx)
+        if not 1 <= index <= count:
+            self.fail(f"{value!r}: I must be between 1 and N", param, ctx)
+        return str(value)
 
 
 @click.group(context_settings=CONTEXT)
@@ -147,10 +185,11 @@ def _json_option(func):  # type: ignore[no-untyped-def]
     )(func)
 
 
-def _load_profile(path: Path | None):  # type: ignore[no-untyped-def]
-    from publish.config import find_profile, load_profile
+def _load_profile(path: Path | None) -> Profile:
+    from publish.config import load_profile
+    from publish.project import Project
 
-    return load_profile(path or find_profile())
+    return load_profile(path or Project.find().profile_file())
 
 
 @cli.command()
@@ -159,7 +198,7 @@ def _load_profile(path: Path | None):  # type: ignore[no-untyped-def]
 @click.option(
     "--only",
     multiple=True,
-    type=click.Choice(["handout", "clinician", "epub"]),
+    type=ArtifactChoice(),
     help="Build only this artifact (repeatable).",
 )
 @click.option(
@@ -178,7 +217,7 @@ def _load_profile(path: Path | None):  # type: ignore[no-untyped-def]
     default=None,
     help="Topics built in parallel worker processes. [default: number of cores]",
 )
-@click.option("--shard", "shard_spec", metavar="I/N", help="Build only share I of N of the topics.")
+@click.option("--shard", "shard_spec", type=Shard(), help="Build only share I of N of the topics.")
 @_json_option
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 def build(
@@ -350,12 +389,12 @@ def fhir(topics: tuple[Path, ...], dist: Path, out: Path | None, embed: bool, qu
       publish build && publish fhir
       publish fhir seeds/topics/ketamine-depression --embed --out export/fhir
     """
-    from publish.builder import discover, project_root
     from publish.fhir import export
+    from publish.project import Project
 
     written: list[Path] = []
     errors: list[PublishError] = []
-    for topic in discover(topics, project_root()):
+    for topic in Project.find().topic_dirs(topics):
         try:
             written += export([topic], dist, out, embed=embed)
         except PublishError as exc:

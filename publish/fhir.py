@@ -36,42 +36,23 @@ import os
 import re
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from publish.errors import ContentError
 from publish.fsutil import write_atomic
-from publish.topic import TOPIC_FILE, Control, load_control
+from publish.manifest import Manifest
+from publish.project import TOPIC_FILE
+from publish.render import registry
+from publish.topic import Control, load_control
 
-MANIFEST = "manifest.json"
 BUNDLE_FILE = "bundle.json"
 LOINC = "http://loinc.org"
 US_CORE_CATEGORY = "http://hl7.org/fhir/us/core/CodeSystem/us-core-documentreference-category"
 DOC_STATUS = {"draft": "preliminary", "approved": "final"}
 _NOT_ID = re.compile(r"[^A-Za-z0-9\-.]+")
 _ID_MAX = 64
-
-
-@dataclass(frozen=True)
-class Kind:
-    """How one artifact is described: its LOINC type, its reader and its media type."""
-
-    label: str
-    audience: str
-    code: str
-    display: str
-    content_type: str
-
-
-INSTRUCTIONS = ("69730-0", "Instructions")
-NOTE = ("34109-9", "Note")
-KINDS = {
-    "handout": Kind("Patient handout", "Patient education", *INSTRUCTIONS, "application/pdf"),
-    "clinician": Kind("Clinician summary", "Clinician reference", *NOTE, "application/pdf"),
-    "epub": Kind("E-book reader", "Patient and clinician reference", *NOTE, "application/epub+zip"),
-}
 
 
 def fhir_id(*parts: str) -> str:
@@ -110,8 +91,8 @@ def document_reference(
 ) -> dict[str, Any]:
     """One artifact as a DocumentReference; `embed` puts the bytes in, else `url` points at them."""
     name = str(entry["name"])
-    kind = KINDS.get(name)
-    if kind is None:
+    artifact = registry.get(name)
+    if artifact is None:
         raise ContentError(f"no FHIR description for artifact {name!r}", artifact_path)
     if not embed and not url:
         raise ValueError("a DocumentReference needs a url unless the file is embedded")
@@ -123,11 +104,11 @@ def document_reference(
         )
     title = control.title
     version = f"version {control.version}, {control.status}"
-    description = f"{kind.label}: {title}"
+    description = f"{artifact.label}: {title}"
     if control.subtitle:
         description += f". {control.subtitle}"
     attachment: dict[str, Any] = {
-        "contentType": kind.content_type,
+        "contentType": artifact.media_type,
         "language": control.language,
     }
     if embed:
@@ -137,7 +118,7 @@ def document_reference(
     attachment |= {
         "size": len(data),
         "hash": base64.b64encode(hashlib.sha1(data).digest()).decode("ascii"),
-        "title": f"{title} ({kind.label.lower()}, {version})",
+        "title": f"{title} ({artifact.label.lower()}, {version})",
         "creation": control.updated.isoformat(),
     }
     resource: dict[str, Any] = {
@@ -146,8 +127,14 @@ def document_reference(
         "status": "current",
         "docStatus": DOC_STATUS.get(control.status, "preliminary"),
         "type": {
-            "coding": [{"system": LOINC, "code": kind.code, "display": kind.display}],
-            "text": kind.label,
+            "coding": [
+                {
+                    "system": LOINC,
+                    "code": artifact.document_type[0],
+                    "display": artifact.document_type[1],
+                }
+            ],
+            "text": artifact.label,
         },
         "category": [
             {
@@ -158,7 +145,7 @@ def document_reference(
                         "display": "Clinical Note",
                     }
                 ],
-                "text": kind.audience,
+                "text": artifact.audience,
             }
         ],
         "date": instant(control),
@@ -189,39 +176,23 @@ def dumps(resource: dict[str, Any]) -> str:
     return json.dumps(resource, indent=2, ensure_ascii=False) + "\n"
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def read_manifest(control: Control, folder: Path) -> list[dict[str, Any]]:
-    """The manifest's artifact entries, once every listed file is checked to match it."""
-    path = folder / MANIFEST
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-        entries = list(manifest["artifacts"])
-    except FileNotFoundError as exc:
-        raise ContentError("no manifest; run publish build first", path) from exc
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ContentError("unreadable manifest; run publish build first", path) from exc
-    built = (manifest.get("version"), manifest.get("status"), manifest.get("updated"))
-    now = (control.version, control.status, control.updated.isoformat())
-    if built != now:
+    """The manifest's artifact entries, once it is known to describe this version of the topic
+    and every listed file is checked to match it."""
+    built = Manifest.load(folder)
+    stale = built.built_from(control)
+    if stale:
+        raise ContentError(stale, built.path)
+    for entry in built.damaged():
+        path = built.file(entry)
+        if not path.is_file():
+            raise ContentError(
+                "artifact listed in the manifest is missing; run publish build first", path
+            )
         raise ContentError(
-            f"manifest is for version {built[0]} ({built[1]}, {built[2]}) but the topic is "
-            f"{now[0]} ({now[1]}, {now[2]}); run publish build first",
-            path,
+            "artifact no longer matches its manifest sha256; run publish build first", path
         )
-    for entry in entries:
-        file = folder / str(entry.get("file", ""))
-        if not file.is_file():
-            raise ContentError(
-                "artifact listed in the manifest is missing; run publish build first", file
-            )
-        if _sha256(file) != entry.get("sha256"):
-            raise ContentError(
-                "artifact no longer matches its manifest sha256; run publish build first", file
-            )
-    return entries
+    return list(built.entries)
 
 
 def export_topic(

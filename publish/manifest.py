@@ -1,22 +1,32 @@
-"""manifest.json: what was built, from which inputs, so unchanged artifacts can be skipped."""
+"""manifest.json: what was built, from which inputs; read back by build, check and fhir.
+
+`build` writes it beside the artifacts and reads it to skip artifacts whose inputs
+are unchanged; `check` and `fhir` load it to find the files to verify or describe.
+One type reads it, so all three agree on what a damaged manifest is.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from publish import __version__
-from publish.render.options import Artifact, Options
+from publish.errors import ContentError
 from publish.resources import bundled_templates, template_file
-from publish.topic import Topic
+
+if TYPE_CHECKING:
+    from publish.render.options import Options, RenderedFile
+    from publish.render.registry import Artifact
+    from publish.topic import Control, Topic
 
 MANIFEST = "manifest.json"
 
 
-def input_hash(topic: Topic, name: str, templates: tuple[str, ...], options: Options) -> str:
+def input_hash(topic: Topic, artifact: Artifact, options: Options) -> str:
     """Hash of all an artifact depends on: toolkit, options, topic, sources, templates, fonts."""
     digest = hashlib.sha256()
 
@@ -25,15 +35,15 @@ def input_hash(topic: Topic, name: str, templates: tuple[str, ...], options: Opt
         digest.update(data)
 
     add("toolkit", __version__.encode())
-    add("artifact", name.encode())
+    add("artifact", artifact.name.encode())
     add("options", repr((options.paper, options.profile)).encode())
     add("epoch", os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     for path in topic.files():  # the topic's own files and the normalized sources
         if path.is_file():
             add(f"file:{path.name}", path.read_bytes())
     fonts = sorted(p.name for p in (bundled_templates() / "fonts").glob("*.ttf"))
-    for name_ in (*templates, *(f"fonts/{f}" for f in fonts)):
-        add(f"template:{name_}", template_file(name_, options.templates).read_bytes())
+    for name in (*artifact.templates, *(f"fonts/{f}" for f in fonts)):
+        add(f"template:{name}", template_file(name, options.templates).read_bytes())
     return digest.hexdigest()
 
 
@@ -41,27 +51,29 @@ def sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def entry(artifact: Artifact, key: str) -> dict[str, Any]:
+def entry(rendered: RenderedFile, key: str) -> dict[str, Any]:
+    """The manifest entry of a rendered file; key order is file order."""
     data: dict[str, Any] = {
-        "name": artifact.name,
-        "file": artifact.filename,
-        "bytes": len(artifact.data),
-        "sha256": hashlib.sha256(artifact.data).hexdigest(),
+        "name": rendered.name,
+        "file": rendered.filename,
+        "bytes": len(rendered.data),
+        "sha256": hashlib.sha256(rendered.data).hexdigest(),
     }
-    if artifact.pages is not None:
-        data["pages"] = artifact.pages
-    if artifact.chapters is not None:
-        data["chapters"] = artifact.chapters
-    if artifact.reading_grade is not None:
-        data["reading_grade"] = artifact.reading_grade
-    data["sources_cited"] = list(artifact.cited)
-    data["warnings"] = list(artifact.warnings)
+    if rendered.pages is not None:
+        data["pages"] = rendered.pages
+    if rendered.chapters is not None:
+        data["chapters"] = rendered.chapters
+    if rendered.reading_grade is not None:
+        data["reading_grade"] = rendered.reading_grade
+    data["sources_cited"] = list(rendered.cited)
+    data["warnings"] = list(rendered.warnings)
     data["input_hash"] = key
     data["toolkit_version"] = __version__
     return data
 
 
 def render(topic: Topic, entries: list[dict[str, Any]]) -> str:
+    """The manifest's text: the topic's document control, then one entry per artifact."""
     control = topic.control
     data = {
         "topic": control.id,
@@ -79,15 +91,83 @@ def render(topic: Topic, entries: list[dict[str, Any]]) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
+def _is_entry(item: object) -> bool:
+    """An entry names its artifact and a plain file name beside the manifest, with a sha256."""
+    if not isinstance(item, dict):
+        return False
+    name, file, digest = item.get("name"), item.get("file"), item.get("sha256")
+    return (
+        isinstance(name, str)
+        and isinstance(digest, str)
+        and isinstance(file, str)
+        and file not in ("", ".", "..", MANIFEST)
+        and "/" not in file
+        and "\\" not in file
+        and "\0" not in file
+    )
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """A topic's manifest as read back from its output folder."""
+
+    folder: Path
+    fields: dict[str, Any]
+    """The topic's document control as built: version, status, dates, language."""
+    entries: tuple[dict[str, Any], ...]
+    """One entry per built artifact, in build order."""
+
+    @property
+    def path(self) -> Path:
+        return self.folder / MANIFEST
+
+    @classmethod
+    def load(cls, folder: Path) -> Manifest:
+        """Read `folder/manifest.json`; a missing or damaged manifest is a ContentError."""
+        path = Path(folder) / MANIFEST
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise ContentError("no manifest; run publish build first", path) from exc
+        except (OSError, ValueError) as exc:
+            raise ContentError("unreadable manifest; run publish build first", path) from exc
+        items = data.get("artifacts") if isinstance(data, dict) else None
+        if not isinstance(items, list) or not all(_is_entry(i) for i in items):
+            raise ContentError("unreadable manifest; run publish build first", path)
+        fields = {k: v for k, v in data.items() if k != "artifacts"}
+        return cls(Path(folder), fields, tuple(items))
+
+    def file(self, item: dict[str, Any]) -> Path:
+        return self.folder / str(item["file"])
+
+    def matches(self, item: dict[str, Any]) -> bool:
+        """Whether the entry's file is there, byte for byte as built."""
+        path = self.file(item)
+        return path.is_file() and sha256_file(path) == item["sha256"]
+
+    def intact(self) -> dict[str, dict[str, Any]]:
+        """Entries, by artifact name, whose files are still there unchanged."""
+        return {str(i["name"]): i for i in self.entries if self.matches(i)}
+
+    def damaged(self) -> list[dict[str, Any]]:
+        """Entries whose file is missing or no longer matches its sha256."""
+        return [i for i in self.entries if not self.matches(i)]
+
+    def built_from(self, control: Control) -> str | None:
+        """None if built from this version of the topic, else what differs, in words."""
+        built = (self.fields.get("version"), self.fields.get("status"), self.fields.get("updated"))
+        now = (control.version, control.status, control.updated.isoformat())
+        if built == now:
+            return None
+        return (
+            f"manifest is for version {built[0]} ({built[1]}, {built[2]}) but the topic is "
+            f"{now[0]} ({now[1]}, {now[2]}); run publish build first"
+        )
+
+
 def current_entries(folder: Path) -> dict[str, dict[str, Any]]:
-    """Entries of the existing manifest whose files are still there, byte for byte."""
+    """What an earlier build left that is still intact; nothing if there is no usable manifest."""
     try:
-        old = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["artifacts"]
-    except (OSError, ValueError, KeyError, TypeError):
+        return Manifest.load(folder).intact()
+    except ContentError:
         return {}
-    entries = {}
-    for item in old if isinstance(old, list) else []:
-        path = folder / str(item.get("file", ""))
-        if path.is_file() and sha256_file(path) == item.get("sha256"):
-            entries[str(item.get("name"))] = item
-    return entries

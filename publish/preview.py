@@ -9,7 +9,6 @@ input shows as an error page, so fixing the file brings the page back.
 
 from __future__ import annotations
 
-import html
 import ipaddress
 import re
 import socket
@@ -20,55 +19,27 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 import jinja2
 
-from publish.builder import discover, project_root
 from publish.errors import EXIT_USAGE, ContentError, PublishError
-from publish.render import book
-from publish.render.book import Chapter
+from publish.project import TOPIC_FILE, Project
+from publish.render import registry
+from publish.render.html import render as render_template
 from publish.render.html import template_file
-from publish.render.options import Options, figure_path
-from publish.resources import bundled_templates
-from publish.topic import TOPIC_FILE, Topic, load_topic
+from publish.render.options import Options, Page, figure_path
+from publish.resources import bundled_templates, media_type
+from publish.topic import Topic, load_topic
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 POLL_MS = 500
 """How often an open page asks whether anything changed."""
-PAGES = {
-    "handout": "Patient handout",
-    "clinician": "Clinician summary",
-    "epub": "E-book",
-}
 STATIC_FOLDERS = ("css", "fonts")
 """The template subfolders served under /_static/ (never the Jinja sources)."""
-CONTENT_TYPES = {
-    ".css": "text/css; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-    ".ttf": "font/ttf",
-    ".otf": "font/otf",
-    ".woff": "font/woff",
-    ".woff2": "font/woff2",
-    ".txt": "text/plain; charset=utf-8",
-    ".md": "text/plain; charset=utf-8",
-    ".yaml": "text/plain; charset=utf-8",
-}
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
-SCREEN_CSS = (
-    "@media screen { html { background: #e9edf2; } "
-    "body { max-width: 8.5in; margin: 1.5em auto; padding: 0.6in; background: #fff; "
-    "box-shadow: 0 1px 6px rgba(0, 0, 0, 0.25); } "
-    ".preview-nav { font: 14px sans-serif; margin: 0 0 1em; } "
-    ".preview-nav a { margin-right: 1em; } }"
-)
-"""The PDFs are paged by WeasyPrint; on screen a page-wide sheet reads more like the paper."""
 _BODY_OPEN = re.compile(r"<body\b[^>]*>", re.I)
 
 
@@ -78,32 +49,20 @@ class PreviewError(PublishError):
     exit_code = EXIT_USAGE
 
 
-def reload_script(version: int) -> str:
-    """Polls /_version and reloads once it differs from the version this page was rendered at.
-
-    The server may be down for a moment (restarting): the script keeps polling.
-    """
-    return (
-        "<script>(function () {"
-        f' var seen = "{version}";'
-        f" function later() {{ setTimeout(poll, {POLL_MS}); }}"
-        " function poll() {"
-        ' fetch("/_version", {cache: "no-store"})'
-        " .then(function (r) { return r.text(); })"
-        " .then(function (v) { if (v.trim() !== seen) { location.reload(); } else { later(); } })"
-        " .catch(later); }"
-        " later(); })();</script>"
-    )
+def _chrome(template: str, **context: Any) -> str:
+    """The preview's own pages and additions, from the bundled templates only: a clinic's
+    template overrides change what the artifacts look like, never the preview around them."""
+    return render_template(template, None, poll_ms=POLL_MS, **context)
 
 
-def _head(styles: tuple[str, ...], version: int) -> str:
-    links = "".join(f'<link rel="stylesheet" href="/_static/{quote(s)}" />' for s in styles)
-    return f"{links}<style>{SCREEN_CSS}</style>{reload_script(version)}"
+def pages_index() -> list[tuple[str, str]]:
+    """(URL, label) of every artifact's page: one per registered artifact."""
+    return [(f"/{a.name}", a.label) for a in registry.ARTIFACTS.values()]
 
 
 def inject(page: str, styles: tuple[str, ...], version: int, nav: str = "") -> str:
     """Add stylesheet links and the reload script to the head (the PDF path passes styles apart)."""
-    head = _head(styles, version)
+    head = _chrome("preview/head.html", styles=styles, version=version)
     page = page.replace("</head>", head + "</head>", 1) if "</head>" in page else head + page
     if nav:
         match = _BODY_OPEN.search(page)
@@ -113,32 +72,15 @@ def inject(page: str, styles: tuple[str, ...], version: int, nav: str = "") -> s
 
 
 def _nav(*links: tuple[str, str]) -> str:
-    items = "".join(
-        f'<a href="{html.escape(href)}">{html.escape(label)}</a>' for href, label in links
-    )
-    return f'<nav class="preview-nav" aria-label="Preview">{items}</nav>'
-
-
-def _document(title: str, body: str, version: int, styles: tuple[str, ...] = ()) -> str:
-    """A page of the preview's own (index, contents, error), in the same shell as the artifacts."""
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8" />\n'
-        f"<title>{html.escape(title)}</title>\n{_head(styles, version)}\n</head>\n"
-        f"<body>\n{body}\n</body>\n</html>\n"
-    )
+    return _chrome("preview/nav.html", links=links)
 
 
 def error_page(title: str, message: str, version: int) -> str:
     """The one-line error, escaped, in a page that still reloads when the input is fixed."""
-    body = (
-        _nav(("/", "Index"), *((f"/{name}", label) for name, label in PAGES.items()))
-        + f"<h1>{html.escape(title)}</h1>\n"
-        + '<pre class="preview-error" role="alert" style="white-space: pre-wrap; '
-        + 'color: #8a1c1c; border: 2px solid #8a1c1c; padding: 0.6em;">'
-        + f"{html.escape(message)}</pre>\n"
-        + "<p>Fix the file and save: this page reloads by itself.</p>"
+    links = [("/", "Index"), *pages_index()]
+    return _chrome(
+        "preview/error.html", title=title, message=message, links=links, styles=(), version=version
     )
-    return _document(title, body, version)
 
 
 def _message(exc: Exception) -> str:
@@ -197,8 +139,7 @@ class PreviewServer:
         self.host = host
         self.port = port
         self.log = log or (lambda line: None)
-        self.workdir = Path.cwd()
-        self.project = project_root(self.workdir)
+        self.project = Project.find(Path.cwd().resolve())
         self._version = 0
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -259,10 +200,11 @@ class PreviewServer:
     def watch_paths(self) -> list[Path]:
         """The topic, its sources, the templates (project's and bundled) and the profile files."""
         folder = self.topic_dir.resolve()
-        candidates = [folder, folder.parent.parent / "normalized", bundled_templates()]
-        if self.project:
-            candidates.append(self.project / "templates")
-        candidates += [self.workdir / "publish.toml", self.workdir / "pyproject.toml"]
+        candidates = [folder, Project.sources_for(folder), bundled_templates()]
+        if self.project.templates:
+            candidates.append(self.project.templates)
+        workdir = self.project.folder
+        candidates += [workdir / "publish.toml", workdir / "pyproject.toml"]
         kept: list[Path] = []
         for path in sorted(
             {p.resolve() for p in candidates if p.exists()}, key=lambda p: len(p.parts)
@@ -297,9 +239,9 @@ class PreviewServer:
 
     def options(self) -> Options:
         """The options `publish build` would use now: the profile may have changed since start."""
-        from publish.config import find_profile, load_profile
+        from publish.config import load_profile
 
-        profile = load_profile(find_profile(self.workdir))
+        profile = load_profile(self.project.profile_file())
         return Options(paper=profile.paper, profile=profile, project=self.project)
 
     def _image_src(self, topic: Topic) -> Callable[[str], str]:
@@ -309,9 +251,6 @@ class PreviewServer:
             return "/_topic/" + quote(figure_path(topic, src).relative_to(base).as_posix())
 
         return image_src
-
-    def _styles(self, options: Options, *names: str) -> tuple[str, ...]:
-        return (*names, "css/a4.css") if options.paper == "a4" else names
 
     def render(self, path: str, version: int) -> Response:
         """The page at `path`; a failure to load or render is a 500 page naming the cause."""
@@ -327,56 +266,58 @@ class PreviewServer:
     def _render(self, path: str, version: int) -> str | None:
         if path == "/":
             return self._index(version)
-        options = self.options()
-        if path in ("/handout", "/clinician"):
-            from publish.render import clinician, handout
+        name, _, chapter = path.strip("/").partition("/")
+        artifact = registry.get(name)
+        if artifact is None:
+            return None
+        topic = load_topic(self.topic_dir)
+        pages = artifact.render_module().pages(topic, self.options(), self._image_src(topic))
+        if not chapter and len(pages) == 1:
+            return inject(pages[0].html, pages[0].styles, version)
+        if not chapter:
+            return self._contents(topic, artifact, pages, version)
+        return self._chapter(artifact, pages, chapter, version)
 
-            module = handout if path == "/handout" else clinician
-            topic = load_topic(self.topic_dir)
-            page, _ = module.html(topic, options, image_src=self._image_src(topic))
-            return inject(page, self._styles(options, *module.STYLES), version)
-        if path == "/epub" or path.startswith("/epub/"):
-            topic = load_topic(self.topic_dir)
-            chapters = book.chapters(topic, options, self._image_src(topic)).chapters
-            if path == "/epub":
-                return self._contents(topic, chapters, version)
-            names = [c.file_name for c in chapters]
-            name = path.removeprefix("/epub/")
-            if name not in names:
-                return None
-            at = names.index(name)
-            links = [("/", "Index"), ("/epub", "Contents")]
-            if at > 0:
-                links.append((names[at - 1], f"← {chapters[at - 1].title}"))
-            if at + 1 < len(names):
-                links.append((names[at + 1], f"{chapters[at + 1].title} →"))
-            return inject(chapters[at].html, ("css/epub.css",), version, _nav(*links))
-        return None
+    def _chapter(
+        self, artifact: registry.Artifact, pages: list[Page], name: str, version: int
+    ) -> str | None:
+        """One page of a many-page artifact (an e-book chapter), with links to its neighbours."""
+        names = [p.file_name for p in pages]
+        if name not in names:
+            return None
+        at = names.index(name)
+        links = [("/", "Index"), (f"/{artifact.name}", "Contents")]
+        if at > 0:
+            links.append((names[at - 1], f"← {pages[at - 1].title}"))
+        if at + 1 < len(names):
+            links.append((names[at + 1], f"{pages[at + 1].title} →"))
+        return inject(pages[at].html, pages[at].styles, version, _nav(*links))
 
     def _index(self, version: int) -> str:
         topic = load_topic(self.topic_dir)
-        items = "".join(
-            f'<li><a href="/{name}">{html.escape(label)}</a></li>' for name, label in PAGES.items()
+        return _chrome(
+            "preview/index.html",
+            title=f"{topic.control.title}: preview",
+            topic=topic.control,
+            folder=str(self.topic_dir),
+            pages=pages_index(),
+            styles=("css/base.css",),
+            version=version,
         )
-        body = (
-            f"<h1>{html.escape(topic.control.title)}</h1>\n"
-            f"<p>Preview of <code>{html.escape(str(self.topic_dir))}</code>, version "
-            f"{html.escape(topic.control.version)} ({html.escape(topic.control.status)}). "
-            "Pages reload when a file changes.</p>\n"
-            f"<ul>{items}</ul>"
-        )
-        return _document(f"{topic.control.title}: preview", body, version, ("css/base.css",))
 
-    def _contents(self, topic: Topic, chapters: list[Chapter], version: int) -> str:
-        items = "".join(
-            f'<li><a href="/epub/{quote(c.file_name)}">{html.escape(c.title)}</a></li>'
-            for c in chapters
+    def _contents(
+        self, topic: Topic, artifact: registry.Artifact, pages: list[Page], version: int
+    ) -> str:
+        chapters = [(f"/{artifact.name}/{quote(p.file_name)}", p.title) for p in pages]
+        return _chrome(
+            "preview/contents.html",
+            title=f"{topic.control.title}: {artifact.label.lower()}",
+            heading=topic.control.title,
+            chapters=chapters,
+            links=[("/", "Index")],
+            styles=pages[0].styles if pages else (),
+            version=version,
         )
-        body = (
-            _nav(("/", "Index"))
-            + f"<h1>{html.escape(topic.control.title)}</h1>\n<h2>Contents</h2>\n<ol>{items}</ol>"
-        )
-        return _document(f"{topic.control.title}: e-book", body, version, ("css/epub.css",))
 
     # -- files --
 
@@ -385,7 +326,7 @@ class PreviewServer:
         folder = relative.split("/", 1)[0]
         if folder not in STATIC_FOLDERS or "\x00" in relative:
             return NOT_FOUND
-        templates = self.project / "templates" if self.project else None
+        templates = self.project.templates
         try:
             path = template_file(relative, templates).resolve()
         except (PublishError, OSError, ValueError):
@@ -399,8 +340,18 @@ class PreviewServer:
         return _file(path) if path is not None else NOT_FOUND
 
 
+def _content_type(path: Path) -> str:
+    """Text is served as plain UTF-8 text (shown, never run); the rest by its media type."""
+    kind = media_type(path.name)
+    if kind == "text/css":
+        return "text/css; charset=utf-8"
+    if kind.startswith("text/") or kind == "application/yaml":
+        return "text/plain; charset=utf-8"
+    return kind
+
+
 def _file(path: Path) -> Response:
-    kind = CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
+    kind = _content_type(path)
     try:
         return Response(HTTPStatus.OK, kind, path.read_bytes())
     except OSError:
@@ -454,9 +405,7 @@ class _Handler(BaseHTTPRequestHandler):
             return preview.static(unquote(path.removeprefix("/_static/")))
         if path.startswith("/_topic/"):
             return preview.topic_file(unquote(path.removeprefix("/_topic/")))
-        if path.rstrip("/") in ("", "/handout", "/clinician", "/epub") or path.startswith("/epub/"):
-            return preview.render(path.rstrip("/") or "/", version)
-        return NOT_FOUND
+        return preview.render(path.rstrip("/") or "/", version)
 
     def _host_allowed(self) -> bool:
         """On a loopback address, only local names: a web page cannot rebind its name to us."""
@@ -488,9 +437,9 @@ class _Handler(BaseHTTPRequestHandler):
 # --- the command -------------------------------------------------------------------------------
 
 
-def default_topic() -> Path:
+def default_topic(project: Project) -> Path:
     """The first topic `publish build` would build here."""
-    topics = discover((), project_root())
+    topics = project.topic_dirs()
     if not topics:
         raise ContentError(f"no topic folder (with {TOPIC_FILE}) under seeds/topics")
     return topics[0]
@@ -508,7 +457,7 @@ def serve(
     echo: Callable[[str], None] = print,
 ) -> None:
     """Serve until Ctrl-C, printing the address and each reload or error."""
-    folder = Path(topic_dir) if topic_dir is not None else default_topic()
+    folder = Path(topic_dir) if topic_dir is not None else default_topic(Project.find())
 
     def log(line: str) -> None:
         print(line, file=sys.stderr, flush=True)

@@ -8,9 +8,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import run_cli
 
 from publish.builder import build_topics, shard
-from publish.errors import ContentError
+from publish.errors import ContentError, UsageError
 
 
 def _hashes(folder: Path) -> dict[str, str]:
@@ -112,6 +113,10 @@ def test_shards_partition_the_topics_deterministically() -> None:
 
 
 @pytest.mark.parametrize("spec", ["0/4", "5/4", "a/b", "1-4"])
-def test_a_bad_shard_is_an_error(spec: str) -> None:
-    with pytest.raises(ContentError):
+def test_a_bad_shard_is_a_usage_error(spec: str, tmp_path: Path) -> None:
+    with pytest.raises(UsageError):
         shard([Path("x")], spec)
+    run = run_cli("build", "--shard", spec, "--out", str(tmp_path), cwd=tmp_path)
+    assert run.returncode == 2, run.stderr
+    assert "--shard" in run.stderr and spec in run.stderr
+    assert not any(tmp_path.iterdir()), "nothing is built on a usage error"

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from publish.render import DEPENDS_ON
 from publish.render.context import appraisal, base_context, render_text
 from publish.render.html import render
-from publish.render.options import Artifact, Options
-from publish.render.pdf import pdf_artifact
+from publish.render.options import Options, Page, RenderedFile
+from publish.render.pdf import pdf_file
+from publish.render.registry import ARTIFACTS
 from publish.topic import Topic
 
-NAME = "clinician"
-FILENAME = "clinician-summary.pdf"
+ARTIFACT = ARTIFACTS["clinician"]
 STYLES = ("css/base.css", "css/clinician.css")
-TEMPLATES = DEPENDS_ON["clinician"]
-MAX_PAGES = 2
 
 
 def html(
@@ -39,6 +36,11 @@ def html(
     return page, tuple(r.key for r in text.references)
 
 
-def render_artifact(topic: Topic, options: Options) -> Artifact:
+def pages(topic: Topic, options: Options, image_src: Callable[[str], str]) -> list[Page]:
+    page, _ = html(topic, options, image_src)
+    return [Page("clinician.html", ARTIFACT.label, page, options.stylesheets(*STYLES))]
+
+
+def render_file(topic: Topic, options: Options) -> RenderedFile:
     page, cited = html(topic, options)
-    return pdf_artifact(NAME, FILENAME, page, topic, options, STYLES, cited, MAX_PAGES)
+    return pdf_file(ARTIFACT, page, topic, options, STYLES, cited)

@@ -10,26 +10,34 @@ import io
 import textwrap
 import uuid
 import zipfile
+from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 
-from publish.render import DEPENDS_ON
 from publish.render.book import chapters
 from publish.render.context import base_context
 from publish.render.html import render, template_file
-from publish.render.options import Artifact, Options, build_time, figure_path
+from publish.render.options import Options, Page, RenderedFile, build_time, figure_path
+from publish.render.registry import ARTIFACTS
+from publish.resources import media_type
 from publish.topic import Topic
 
-NAME = "epub"
-FILENAME = "reader.epub"
-TEMPLATES = DEPENDS_ON["epub"]
+ARTIFACT = ARTIFACTS["epub"]
+STYLES = ("css/epub.css",)
 A11Y_SUMMARY = (
     "Structured text with headings, a navigation document and landmarks. The one diagram has a "
     "text description. Citations link to the reference list and to moments in source videos."
 )
 
 
-def render_artifact(topic: Topic, options: Options) -> Artifact:
+def pages(topic: Topic, options: Options, image_src: Callable[[str], str]) -> list[Page]:
+    """The book's chapters in reading order, as the preview shows them."""
+    return [
+        Page(c.file_name, c.title, c.html, STYLES)
+        for c in chapters(topic, options, image_src).chapters
+    ]
+
+
+def render_file(topic: Topic, options: Options) -> RenderedFile:
     from ebooklib import epub
 
     control = topic.control
@@ -64,7 +72,7 @@ def render_artifact(topic: Topic, options: Options) -> Artifact:
                 epub.EpubItem(
                     uid=f"img-{len(figures)}",
                     file_name=figures[src],
-                    media_type=_media_type(path),
+                    media_type=media_type(path.name),
                     content=path.read_bytes(),
                 )
             )
@@ -111,7 +119,7 @@ def render_artifact(topic: Topic, options: Options) -> Artifact:
         buffer, book, {"mtime": modified, "epub3_pages": False, "play_order": {"enabled": False}}
     )
     data = _fixed_zip_times(buffer.getvalue(), modified)
-    return Artifact(NAME, FILENAME, data, contents.cited, chapters=len(body))
+    return RenderedFile(ARTIFACT.name, ARTIFACT.filename, data, contents.cited, chapters=len(body))
 
 
 def _accessibility(book) -> None:  # type: ignore[no-untyped-def]
@@ -128,15 +136,6 @@ def _accessibility(book) -> None:  # type: ignore[no-untyped-def]
     meta("schema:accessibilityHazard", "none")
     meta("schema:accessibilitySummary", A11Y_SUMMARY)
     meta("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA")
-
-
-def _media_type(path: Path) -> str:
-    return {
-        ".svg": "image/svg+xml",
-        ".png": "image/png",
-        ".jpg": "image/jpeg",
-        ".jpeg": "image/jpeg",
-    }.get(path.suffix.lower(), "application/octet-stream")
 
 
 def _fixed_zip_times(data: bytes, when: datetime) -> bytes:

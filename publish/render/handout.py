@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from publish.render import DEPENDS_ON
 from publish.render.context import base_context, render_text
 from publish.render.html import render
 from publish.render.markdown import prose
-from publish.render.options import Artifact, Options, figure_path
-from publish.render.pdf import pdf_artifact
+from publish.render.options import Options, Page, RenderedFile, figure_path
+from publish.render.pdf import pdf_file
+from publish.render.registry import ARTIFACTS
 from publish.topic import Topic
 
-NAME = "handout"
-FILENAME = "handout.pdf"
+ARTIFACT = ARTIFACTS["handout"]
 STYLES = ("css/base.css", "css/handout.css")
-TEMPLATES = DEPENDS_ON["handout"]
-MAX_PAGES = 2
 
 
 def reading_grade(topic: Topic) -> float:
@@ -44,16 +41,11 @@ def html(
     return page, tuple(r.key for r in text.references)
 
 
-def render_artifact(topic: Topic, options: Options) -> Artifact:
+def pages(topic: Topic, options: Options, image_src: Callable[[str], str]) -> list[Page]:
+    page, _ = html(topic, options, image_src)
+    return [Page("handout.html", ARTIFACT.label, page, options.stylesheets(*STYLES))]
+
+
+def render_file(topic: Topic, options: Options) -> RenderedFile:
     page, cited = html(topic, options)
-    return pdf_artifact(
-        NAME,
-        FILENAME,
-        page,
-        topic,
-        options,
-        STYLES,
-        cited,
-        MAX_PAGES,
-        reading_grade=reading_grade(topic),
-    )
+    return pdf_file(ARTIFACT, page, topic, options, STYLES, cited, reading_grade(topic))

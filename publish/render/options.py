@@ -12,29 +12,30 @@ from urllib.parse import urlparse
 
 from publish.errors import ContentError
 from publish.profile import DEFAULT, Profile
-from publish.resources import bundled_seeds, bundled_templates
+from publish.project import Project
 from publish.topic import Topic
 
 
 @dataclass(frozen=True)
 class Options:
-    """How to build: paper size, clinic profile, and where project templates and seeds live."""
+    """How to build: paper size, clinic profile, and the project (its templates and seeds)."""
 
     paper: str = "letter"
     profile: Profile = DEFAULT
-    project: Path | None = None
-    """The project folder (with templates/ and seeds/), if building inside one."""
+    project: Project = field(default_factory=Project.find)
 
     @property
     def templates(self) -> Path | None:
-        return self.project / "templates" if self.project else None
+        """The project's template overrides, searched before the bundled templates."""
+        return self.project.templates
 
     def roots(self, topic: Topic) -> tuple[Path, ...]:
         """The only folders a document may load files from."""
-        roots = [bundled_templates(), bundled_seeds(), topic.folder]
-        if self.project:
-            roots += [self.project / "templates", self.project / "seeds"]
-        return tuple(r.resolve() for r in roots)
+        return self.project.roots(topic.folder)
+
+    def stylesheets(self, *names: str) -> tuple[str, ...]:
+        """A printed page's stylesheets, with the A4 adjustments last when printing on A4."""
+        return (*names, "css/a4.css") if self.paper == "a4" else names
 
 
 def build_time(topic: Topic) -> datetime:
@@ -60,8 +61,8 @@ def pinned_clock(when: datetime) -> Iterator[None]:
 
 
 @dataclass(frozen=True)
-class Artifact:
-    """A rendered file, not yet written, with what the manifest and the build log report."""
+class RenderedFile:
+    """A rendered artifact, not yet written, with what the manifest and the build log report."""
 
     name: str
     filename: str
@@ -71,6 +72,17 @@ class Artifact:
     chapters: int | None = None
     reading_grade: float | None = None
     warnings: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One HTML page of an artifact as the preview shows it: a handout, or one e-book chapter."""
+
+    file_name: str
+    title: str
+    html: str
+    styles: tuple[str, ...]
+    """Template stylesheets the page is laid out with (the PDF path passes them apart)."""
 
 
 def figure_path(topic: Topic, src: str) -> Path:

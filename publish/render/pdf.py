@@ -11,10 +11,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlparse
 
 from publish.errors import ContentError
-from publish.render.options import Artifact, build_time, pinned_clock
+from publish.render.options import Options, RenderedFile, build_time, pinned_clock
+from publish.topic import Topic
+
+if TYPE_CHECKING:
+    from publish.render.registry import Artifact
 
 
 @dataclass
@@ -106,26 +111,30 @@ def render_pdf(
     return PdfResult(data, len(document.pages), tuple(log.refused))
 
 
-def pdf_artifact(  # type: ignore[no-untyped-def]
-    name: str,
-    filename: str,
+def pdf_file(
+    artifact: Artifact,
     html: str,
-    topic,
-    options,
+    topic: Topic,
+    options: Options,
     styles: tuple[str, ...],
     cited: tuple[str, ...],
-    max_pages: int,
-    **extra,
-) -> Artifact:
+    reading_grade: float | None = None,
+) -> RenderedFile:
     """A PDF artifact; an over-long document or a refused load becomes a warning."""
     from publish.render.html import template_file
 
-    names = [*styles] + (["css/a4.css"] if options.paper == "a4" else [])
-    sheets = [template_file(n, options.templates) for n in names]
+    sheets = [template_file(n, options.templates) for n in options.stylesheets(*styles)]
     pdf = render_pdf(html, topic.folder, sheets, options.roots(topic), build_time(topic))
     warnings = [f"refused to load {url}" for url in pdf.refused]
-    if pdf.pages > max_pages:
-        warnings.append(f"{filename} has {pdf.pages} pages, over the limit of {max_pages}")
-    return Artifact(
-        name, filename, pdf.data, cited, pages=pdf.pages, warnings=tuple(warnings), **extra
+    limit = artifact.max_pages
+    if limit is not None and pdf.pages > limit:
+        warnings.append(f"{artifact.filename} has {pdf.pages} pages, over the limit of {limit}")
+    return RenderedFile(
+        artifact.name,
+        artifact.filename,
+        pdf.data,
+        cited,
+        pages=pdf.pages,
+        reading_grade=reading_grade,
+        warnings=tuple(warnings),
     )

@@ -1,0 +1,86 @@
+"""Gates on the built files: the safety text read back from each, and each file's own checker.
+
+Which checker reads a file comes from the artifact registry, never from its suffix.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from publish.errors import ContentError
+from publish.gates.findings import Finding
+from publish.manifest import MANIFEST, Manifest
+from publish.profile import Profile
+from publish.render import registry
+from publish.topic import Topic
+
+DRAFT_MARKING = "Draft — not yet clinically reviewed"
+
+
+def _squash(text: str) -> str:
+    """Whitespace collapsed; a hyphen that ended a printed line rejoins its word."""
+    text = re.sub(r"\s+", " ", text.replace("\u00ad", "")).strip()
+    return re.sub(r"(?<=\w)- (?=\w)", "-", text)
+
+
+def safety(topic: Topic, files: dict[str, Path], profile: Profile) -> list[Finding]:
+    """The disclaimer, each crisis line and (for a draft) the draft marking, in each file's text."""
+    findings = []
+    required = {
+        "disclaimer": profile.disclaimer,
+        **{f"crisis line {n}": line for n, line in enumerate(profile.crisis, 1)},
+    }
+    if topic.control.is_draft:
+        required["draft marking"] = DRAFT_MARKING
+    for name, path in files.items():
+        artifact = registry.ARTIFACTS[name]
+        text = _squash(artifact.verify_module().text(path.read_bytes()))
+        missing = [label for label, words in required.items() if _squash(words) not in text]
+        if missing:
+            findings.append(
+                Finding("safety", "fail", f"{name}: missing {', '.join(missing)}", str(path))
+            )
+        else:
+            findings.append(
+                Finding("safety", "pass", f"{name}: disclaimer and crisis block present", str(path))
+            )
+    return findings
+
+
+def artifacts(files: dict[str, Path]) -> list[Finding]:
+    """Each file passes its own format's checker (epubcheck, PDF structure and page limit)."""
+    findings = []
+    for name, path in files.items():
+        artifact = registry.ARTIFACTS[name]
+        verifier = artifact.verify_module()
+        problems = verifier.problems(path, artifact)
+        status = "fail" if problems else "pass"
+        message = "; ".join(problems) or verifier.PASSED
+        findings.append(Finding("artifacts", status, f"{name}: {message}", str(path)))
+    return findings
+
+
+def built_files(topic: Topic, dist: Path) -> tuple[dict[str, Path], list[Finding]]:
+    """The artifacts the manifest lists, each checked against its sha256, by artifact name."""
+    folder = dist / topic.control.id
+    try:
+        built = Manifest.load(folder)
+    except ContentError:
+        return {}, [
+            Finding(
+                "artifacts", "fail", "not built: run `publish build` first", str(folder / MANIFEST)
+            )
+        ]
+    files, findings = {}, []
+    for entry in built.entries:
+        path = built.file(entry)
+        if registry.get(entry["name"]) is None:
+            message = f"{entry['file']}: unknown artifact {entry['name']!r} in the manifest"
+            findings.append(Finding("artifacts", "fail", message, str(path)))
+        elif not built.matches(entry):
+            message = f"{entry['file']} is missing or does not match the manifest"
+            findings.append(Finding("artifacts", "fail", message, str(path)))
+        else:
+            files[entry["name"]] = path
+    return files, findings
