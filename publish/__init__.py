@@ -20,7 +20,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from publish.builder import BuildResult, TopicResult
     from publish.gates import CheckResult
-    from publish.normalizer import NormalizeResult
+    from publish.normalizer.pipeline import NormalizeResult
     from publish.profile import Profile
 
 __all__ = ["Project", "PublishError", "__version__", "build", "check", "normalize"]

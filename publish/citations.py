@@ -49,7 +49,7 @@ def parse_group(inner: str, path: Path | str, line: int) -> list[Cite]:
 
 def find_citations(text: str, path: Path | str, first_line: int = 1) -> list[tuple[int, Cite]]:
     """Every citation in a text, with its 1-based line number."""
-    found = []
+    found: list[tuple[int, Cite]] = []
     for match in CITATION.finditer(text):
         line = first_line + text.count("\n", 0, match.start())
         found.extend((line, cite) for cite in parse_group(match.group(1), path, line))

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-class ArtifactChoice(click.Choice):  # type: ignore[type-arg]
+class ArtifactChoice(click.Choice[str]):
     """`--only` choices: the artifact registry's names, read when the option is parsed."""
 
     name = "artifact"
@@ -27,7 +27,7 @@ class ArtifactChoice(click.Choice):  # type: ignore[type-arg]
     def __init__(self) -> None:
         super().__init__(())
 
-    @property  # type: ignore[override]
+    @property
     def choices(self) -> tuple[str, ...]:
         from publish.render import registry
 
