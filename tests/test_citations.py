@@ -145,6 +145,28 @@ def test_citations_are_found_with_their_line_numbers() -> None:
     assert [line for line, _ in find_citations(text, "p.md", first_line=10)] == [10, 13, 13]
 
 
+def test_line_numbers_count_blank_lines_at_the_start() -> None:
+    assert find_citations("\nFirst [@a].\n", "p.md") == [(2, Cite("a"))]
+
+
+def test_malformed_citation_names_file_and_line_counted_from_first_line() -> None:
+    """A text that starts on line 5 of its file (after front matter) reports file lines."""
+    text = "Fine [@a].\n\nBroken [@Not-A-Key].\n"
+    for find in (
+        lambda: find_citations(text, "clinician.md", first_line=5),
+        lambda: check_keys(text, "clinician.md", {"a"}, first_line=5),
+    ):
+        with pytest.raises(ContentError) as caught:
+            find()
+        assert str(caught.value).startswith("clinician.md:7: malformed citation [@Not-A-Key]")
+
+
+def test_unknown_key_line_is_counted_from_first_line() -> None:
+    with pytest.raises(ContentError) as caught:
+        check_keys("Fine [@a].\nNot fine [@b].\n", "clinician.md", {"a"}, first_line=5)
+    assert str(caught.value) == "clinician.md:6: unknown citation key @b"
+
+
 def test_unknown_key_names_file_and_line() -> None:
     text = "Fine [@a].\nAlso fine.\nNot fine [@a; @missing].\n"
     with pytest.raises(ContentError) as caught:

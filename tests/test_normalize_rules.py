@@ -28,6 +28,7 @@ from publish.normalizer.model import BulletList, Heading, Paragraph, Removal
         ("21st Feb 2023", date(2023, 2, 21)),
         ("2024-01-03", date(2024, 1, 3)),
         ("  Jan   3,  2024. ", date(2024, 1, 3)),
+        ("AUG. 6, 2023", date(2023, 8, 6)),
         ("2024-02-29", date(2024, 2, 29)),
     ],
 )
@@ -105,6 +106,33 @@ def test_date_and_category_rejects(line: str) -> None:
     ],
 )
 def test_looks_like_heading(text: str, expected: bool) -> None:
+    assert rules.looks_like_heading(text) is expected
+
+
+FOURTEEN_WORDS_100_CHARACTERS = (
+    "What Patients and Families Should Know Before Starting Ketamine Treatment with Their "
+    "Partner Clinics"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (FOURTEEN_WORDS_100_CHARACTERS, True),  # at both limits: 14 words, 100 characters
+        (FOURTEEN_WORDS_100_CHARACTERS + " Today", False),  # 15 words
+        (FOURTEEN_WORDS_100_CHARACTERS.replace("Their", "Theirs"), False),  # 101 characters
+        # a question is a heading when it has at most 10 words, half its long words capitalised
+        ("Is It Safe for Me and the Kids?", True),
+        ("How Long Do the Effects of One Ketamine Infusion Last?", True),  # 10 words
+        ("How Long Do the Effects of One Single Ketamine Infusion Last?", False),  # 11 words
+        ("What happens during a Session?", True),  # 2 of 4 long words: half
+        ("Does ketamine help me?", False),  # 1 of 3
+        ("What does this mean for you?", False),  # four-letter words count as long
+    ],
+)
+def test_looks_like_heading_limits(text: str, expected: bool) -> None:
+    assert len(FOURTEEN_WORDS_100_CHARACTERS.split()) == 14
+    assert len(FOURTEEN_WORDS_100_CHARACTERS) == 100
     assert rules.looks_like_heading(text) is expected
 
 
@@ -483,6 +511,10 @@ def test_escape_markdown_renders_as_the_plain_text(text: str) -> None:
         ("Time: 10:30 each morning", "**Time:** 10:30 each morning"),
         ("lowercase label: stays", "lowercase label: stays"),
         ("Dr. Smith: a label with a full stop", "Dr. Smith: a label with a full stop"),
+        (
+            "One Two Three Four Five Six Seven Eight: eight words",
+            "**One Two Three Four Five Six Seven Eight:** eight words",
+        ),
         ("One Two Three Four Five Six Seven Eight Nine: too long", None),
         ("Ratio:1 to 2", "Ratio:1 to 2"),
         ("No colon here", "No colon here"),

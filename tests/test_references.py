@@ -55,6 +55,11 @@ def test_title_ending_in_several_full_stops_gets_one() -> None:
     assert text_of(title="What comes next...").startswith("What comes next. Web article.")
 
 
+def test_only_full_stops_are_taken_off_the_end_of_a_title() -> None:
+    assert text_of(title="Ketamine and Generation X.").startswith("Ketamine and Generation X. Web")
+    assert text_of(title="Ketamine Q&A").startswith("Ketamine Q&A. Web article.")
+
+
 def test_promotional_source_with_an_editors_title_has_two_separate_notes() -> None:
     ref = reference(source(flags=("promotional",), overridden=("title",)), 1)
 
