@@ -115,6 +115,8 @@ def normalize(
     from publish.normalizer import normalize_paths
 
     result = normalize_paths(paths or (Path("seeds/raw"),), out, check=check, overrides=overrides)
+    for warning in result.warnings:
+        _err(f"warning: {warning}")
     for error in result.errors:
         _report(error)
     if not quiet:

@@ -7,15 +7,14 @@ never silently drops a clinic's phone number or crisis line.
 from __future__ import annotations
 
 import base64
+import re
 import tomllib
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 from publish.errors import ProfileError
-from publish.profile import DEFAULT, PAPERS, Profile
+from publish.profile import DEFAULT, Profile
 
-_TEXT = ("clinic_name", "phone", "address", "website", "language", "locale", "disclaimer_extra")
 _LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 MAX_LOGO_BYTES = 512 * 1024
 
@@ -41,46 +40,61 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def load_profile(path: Path | None) -> Profile:
-    """The profile in `path` (publish.toml, pyproject.toml or any TOML file), or the default."""
+    """The profile in `path` (publish.toml, pyproject.toml or any TOML file), or the default.
+
+    Every problem of the file is reported at once, each with the line of its field.
+    """
     if path is None:
         return DEFAULT
-    data = _read(path)
+    from publish import fields
+
+    data, table = _table(_read(path), path)
+    found, problems = fields.check(fields.ProfileFields, data, fields.field_name("profile field"))
+    values = found.model_dump(exclude_unset=True) if found else {}
+    located = [(message, _line(path, table, loc)) for loc, message in problems]
+    logo = data.get("logo")
+    if isinstance(logo, str) and not any(loc[:1] == ("logo",) for loc, _ in problems):
+        try:
+            values["logo"] = _logo(logo.strip(), path)
+        except ProfileError as exc:
+            located.append((exc.raw, _line(path, table, ("logo",))))
+    if located:
+        raise fields.problems_error(ProfileError, path, located)
+    return Profile(**values, source=str(path))
+
+
+def _table(data: dict[str, Any], path: Path) -> tuple[dict[str, Any], str | None]:
+    """The profile's fields and the TOML table holding them: pyproject's [tool.publish], a
+    file's only table [clinic], or the whole file."""
     if path.name == "pyproject.toml":
-        data = data.get("tool", {}).get("publish", {})
-    elif "clinic" in data and isinstance(data["clinic"], dict) and len(data) == 1:
-        data = data["clinic"]
-    known = {f.name for f in fields(Profile)} - {"source"}
-    values: dict[str, Any] = {"source": str(path)}
-    for key, value in data.items():
-        if key not in known:
-            raise ProfileError(
-                f"unknown profile field {key!r}; allowed: {', '.join(sorted(known))}", path
-            )
-        values[key] = _check(key, value, path)
-    return Profile(**values)
+        tool = data.get("tool")
+        found = tool.get("publish", {}) if isinstance(tool, dict) else {}
+        if not isinstance(found, dict):
+            raise ProfileError("[tool.publish] must be a table of profile fields", path)
+        return found, "tool.publish"
+    if "clinic" in data and isinstance(data["clinic"], dict) and len(data) == 1:
+        return data["clinic"], "clinic"
+    return data, None
 
 
-def _check(key: str, value: Any, path: Path) -> Any:
-    if key in _TEXT:
-        if not isinstance(value, str) or not value.strip():
-            raise ProfileError(f"profile field {key!r} must be non-empty text", path)
-        return value.strip()
-    if key == "paper":
-        if value not in PAPERS:
-            raise ProfileError(f"profile field 'paper' must be one of {', '.join(PAPERS)}", path)
-        return value
-    if key == "crisis":
-        ok = (
-            isinstance(value, list)
-            and value
-            and all(isinstance(v, str) and v.strip() for v in value)
-        )
-        if not ok:
-            raise ProfileError("profile field 'crisis' must be a non-empty list of lines", path)
-        return tuple(v.strip() for v in value)
-    if key == "logo":
-        return _logo(value, path)
-    raise ProfileError(f"unknown profile field {key!r}", path)  # pragma: no cover
+_HEADER = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]")
+
+
+def _line(path: Path, table: str | None, loc: tuple[str | int, ...]) -> int | None:
+    """The line a field is written on (tomllib does not say): its `key =` in its table."""
+    if not loc:
+        return None
+    key = re.escape(str(loc[0]))
+    assignment = re.compile(rf"^\s*(?:{key}|\"{key}\")\s*=")
+    current = None
+    text = path.read_text(encoding="utf-8")  # already read once, so readable
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.match(line)
+        if header:
+            current = header.group(1)
+        elif current == table and assignment.match(line):
+            return number
+    return None
 
 
 def _logo(value: Any, path: Path) -> str:

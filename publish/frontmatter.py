@@ -78,6 +78,28 @@ def load_any(yaml_text: str, path: Path | str, first_line: int = 1) -> Any:
         raise InputError(f"YAML value not accepted: {message}", path, first_line) from exc
 
 
+def key_lines(yaml_text: str, first_line: int = 1) -> dict[tuple[str | int, ...], int]:
+    """The line of every mapping key and list item, by its path (('sources', 1) is the second
+    source), so a problem with a field can name the line it is written on."""
+    try:
+        root = yaml.compose(yaml_text, Loader=_NoAliasLoader)
+    except yaml.YAMLError:
+        return {}
+    lines: dict[tuple[str | int, ...], int] = {}
+    stack: list[tuple[yaml.Node | None, tuple[str | int, ...]]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        children: list[tuple[yaml.Node, yaml.Node, str | int]] = []
+        if isinstance(node, yaml.MappingNode):
+            children = [(key, value, str(key.value)) for key, value in node.value]
+        elif isinstance(node, yaml.SequenceNode):
+            children = [(item, item, index) for index, item in enumerate(node.value)]
+        for mark_node, child, part in children:
+            lines.setdefault((*path, part), mark_node.start_mark.line + first_line)
+            stack.append((child, (*path, part)))
+    return lines
+
+
 class _Dumper(yaml.SafeDumper):
     """Block style; multi-line strings as literal blocks so removed text reads as written."""
 

@@ -21,10 +21,6 @@ from publish.normalizer.model import NormalizedSource
 from publish.normalizer.rawtext import decode, read_raw
 
 TOPIC_FILE = "topic.yaml"
-STATUSES = ("draft", "approved")
-REQUIRED = ("id", "title", "version", "status", "updated", "next_review", "language")
-OPTIONAL = ("subtitle", "summary", "approved_by", "approved_on", "sources")
-SAFE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True)
@@ -95,62 +91,35 @@ def _yaml(path: Path) -> Any:
     return frontmatter.load_any(text, path)
 
 
-def _date(data: dict[str, Any], key: str, path: Path) -> date | None:
-    value = data.get(key)
-    if value is None:
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError as exc:
-        raise ContentError(
-            f"field {key!r} must be an ISO date (YYYY-MM-DD), not {value!r}", path
-        ) from exc
-
-
 def load_control(path: Path) -> tuple[Control, list[str] | None]:
-    data = _yaml(path)
+    """Document control from topic.yaml, and the source ids it lists (None: every source).
+
+    Every problem of the file is reported at once, each with the line of its field.
+    """
+    from publish import fields
+
+    text = _read_text(path)
+    data = frontmatter.load_any(text, path)
     if not isinstance(data, dict):
         raise ContentError("topic file must be a mapping of fields", path)
-    for key in REQUIRED:
-        if data.get(key) in (None, ""):
-            raise ContentError(f"missing required field {key!r}", path)
-    unknown = sorted(set(data) - set(REQUIRED) - set(OPTIONAL))
-    if unknown:
-        raise ContentError(f"unknown field {unknown[0]!r}", path)
-    for key in ("id", "title", "subtitle", "summary", "language", "approved_by"):
-        if data.get(key) is not None and not isinstance(data[key], str):
-            raise ContentError(f"field {key!r} must be text", path)
-    if not isinstance(data["version"], str | int | float):
-        raise ContentError("field 'version' must be text such as 1.2.0", path)
-    if data["status"] not in STATUSES:
-        raise ContentError(f"field 'status' must be one of {', '.join(STATUSES)}", path)
-    if not SAFE_ID.match(str(data["id"])):
-        raise ContentError("field 'id' must be a lowercase slug (a-z, 0-9, '-')", path)
-    if data["status"] == "approved":
-        for key in ("approved_by", "approved_on"):
-            if not data.get(key):
-                raise ContentError(f"status is approved but field {key!r} is empty", path)
+    found, problems = fields.check(fields.TopicFields, data, fields.field_name("field"))
+    if found is None:
+        lines = frontmatter.key_lines(text)
+        raise fields.problems_error(ContentError, path, fields.at_lines(problems, lines))
     control = Control(
-        id=str(data["id"]),
-        title=str(data["title"]),
-        version=str(data["version"]),
-        status=str(data["status"]),
-        updated=_date(data, "updated", path),  # type: ignore[arg-type]
-        next_review=_date(data, "next_review", path),  # type: ignore[arg-type]
-        language=str(data["language"]),
-        subtitle=data.get("subtitle"),
-        summary=data.get("summary"),
-        approved_by=data.get("approved_by"),
-        approved_on=_date(data, "approved_on", path),
+        id=found.id,
+        title=found.title,
+        version=found.version,
+        status=found.status,
+        updated=found.updated,
+        next_review=found.next_review,
+        language=found.language,
+        subtitle=found.subtitle,
+        summary=found.summary,
+        approved_by=found.approved_by,
+        approved_on=found.approved_on,
     )
-    sources = data.get("sources")
-    if sources is not None and not (
-        isinstance(sources, list) and all(isinstance(s, str) for s in sources)
-    ):
-        raise ContentError("field 'sources' must be a list of source ids", path)
-    return control, sources
+    return control, found.sources
 
 
 def load_sources(folder: Path, wanted: list[str] | None) -> tuple[NormalizedSource, ...]:

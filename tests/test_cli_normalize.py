@@ -256,7 +256,7 @@ def test_bad_override_names_the_overrides_file(raw: Path, tmp_path: Path) -> Non
     assert result.returncode == EXIT_INPUT
     errors = _error_lines(result.stderr)
     assert len(errors) == 1
-    assert errors[0].startswith("error: overrides.yaml: ")
+    assert errors[0].startswith("error: overrides.yaml:2: ")  # the line of the field
     assert "'published'" in errors[0]
     assert "Traceback" not in result.stderr
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from publish import frontmatter
 from publish.errors import InputError
+
+if TYPE_CHECKING:
+    from publish.fields import NormalizedFields
 
 KINDS = {
     "video-summary": "a wiki-style summary of a video, with timestamps into it",
@@ -142,63 +144,43 @@ class NormalizedSource:
         return f"---\n{frontmatter.dump(self.front_matter())}---\n\n{self.body}"
 
 
-_URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;:)]")
-
-
 def is_normalized(fm: dict[str, Any] | None) -> bool:
     return bool(fm) and all(key in fm for key in ("id", "kind", "source_file", "sha256"))  # type: ignore[operator]
 
 
 def parse_normalized(text: str, path: Path | str) -> NormalizedSource:
-    """Read a normalized file back into a NormalizedSource."""
+    """Read a normalized file back into a NormalizedSource; every field problem at once."""
     fm_text, body, _ = frontmatter.split(text)
     fm = frontmatter.load(fm_text or "", path)
     if not is_normalized(fm):
         raise InputError("not a normalized source (needs id, kind, source_file, sha256)", path, 1)
-    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", str(fm["id"])):
-        raise InputError(f"id {fm['id']!r} must be a lowercase slug (a-z, 0-9, '-')", path, 2)
-    core = ("id", "title", "kind", "language", "source_file", "sha256")
-    lists = ("overridden", "flags", "related")
-    for key in (*lists, "removed"):
-        if not isinstance(fm.get(key) or [], list):
-            raise InputError(f"field {key!r} must be a list", path)
-    meta = {k: v for k, v in fm.items() if k not in (*core, *lists, "removed")}
-    _check_meta(meta, path)
-    removed = []
-    for entry in fm.get("removed") or []:
-        if not isinstance(entry, dict) or not isinstance(entry.get("text"), str):
-            raise InputError("each 'removed' entry must be a mapping with a 'text'", path)
-        removed.append(
-            Removal(**{k: entry.get(k) for k in ("reason", "text", "line", "count", "declared")})
-        )
+    found = check_front_matter(fm, path, lambda: frontmatter.key_lines(fm_text or "", 2))
     return NormalizedSource(
-        id=str(fm["id"]),
-        title=str(fm.get("title") or fm["id"]),
-        kind=str(fm["kind"]),
-        language=str(fm.get("language") or "en"),
-        source_file=str(fm["source_file"]),
-        sha256=str(fm["sha256"]),
+        id=found.id,
+        title=found.title,
+        kind=found.kind,
+        language=found.language,
+        source_file=found.source_file,
+        sha256=found.sha256,
         body=body[1:] if body.startswith("\n") else body,
-        meta=meta,
-        overridden=[str(v) for v in fm.get("overridden") or []],
-        flags=[str(v) for v in fm.get("flags") or []],
-        related=[str(v) for v in fm.get("related") or []],
-        removed=removed,
+        meta=found.model_dump(include=set(_OPTIONAL), exclude_none=True),
+        overridden=list(found.overridden),
+        flags=list(found.flags),
+        related=list(found.related),
+        removed=[Removal(**entry.model_dump()) for entry in found.removed],
     )
 
 
-def _check_meta(meta: dict[str, Any], path: Path | str) -> None:
-    """Fields renderers rely on: an ISO date, an http(s) URL, a plain video id."""
-    published = meta.get("published")
-    if published is not None:
-        try:
-            date.fromisoformat(str(published))
-        except ValueError:
-            raise InputError(f"'published' must be an ISO date, not {published!r}", path) from None
-        meta["published"] = str(published)
-    url = meta.get("url")
-    if url is not None and not (isinstance(url, str) and _URL.fullmatch(url)):
-        raise InputError(f"'url' must be an http(s) URL, not {url!r}", path)
-    video = meta.get("video_id")
-    if video is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", str(video)):
-        raise InputError(f"'video_id' {video!r} is not a video id", path)
+def check_front_matter(
+    fm: dict[str, Any], path: Path | str, lines: Callable[[], dict[Any, int]] = dict
+) -> NormalizedFields:
+    """The front matter as the field layer reads it, or an InputError naming every problem.
+
+    `lines` maps fields to the lines they are written on; it is called only on failure.
+    """
+    from publish import fields
+
+    found, problems = fields.check(fields.NormalizedFields, fm, fields.field_name("field"))
+    if found is None:
+        raise fields.problems_error(InputError, path, fields.at_lines(problems, lines()))
+    return found

@@ -2,34 +2,21 @@
 
 from __future__ import annotations
 
-import re
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from publish import frontmatter
+from publish import fields, frontmatter
 from publish.errors import InputError
-from publish.normalizer.model import KINDS
 
-FIELDS = (
-    "title",
-    "kind",
-    "language",
-    "publisher",
-    "published",
-    "url",
-    "category",
-    "authors",
-    "speakers",
-)
+FIELDS = fields.OVERRIDE_FIELDS
 """The fields an override may set. Overrides win over what the raw text gives."""
 
 FILE_NAME = "overrides.yaml"
-_TEXT_FIELDS = ("title", "kind", "language", "publisher", "url", "category")
 
 
 def load_overrides(path: Path | None) -> dict[str, dict[str, Any]]:
-    """Overrides keyed by raw file name; every field checked, errors name file and field."""
+    """Overrides keyed by raw file name; every problem of the file reported at once, each
+    naming the field and the line it is written on."""
     if path is None or not path.is_file():
         return {}
     try:
@@ -41,38 +28,17 @@ def load_overrides(path: Path | None) -> dict[str, dict[str, Any]]:
         data = {}
     if not isinstance(data, dict):
         raise InputError("overrides must be a mapping of file name to fields", path, 1)
-    result: dict[str, dict[str, Any]] = {}
-    for name, fields in data.items():
-        if not isinstance(fields, dict):
-            raise InputError(f"overrides for {name!r} must be a mapping", path)
-        for key, value in fields.items():
-            if key not in FIELDS:
-                raise InputError(
-                    f"unknown override field {key!r} for {name!r}; allowed: {', '.join(FIELDS)}",
-                    path,
-                )
-            if key in _TEXT_FIELDS and not (isinstance(value, str) and value.strip()):
-                raise InputError(f"override {key!r} for {name!r} must be text, not {value!r}", path)
-            if key == "url" and not re.match(r"https?://[^\s]+$", value):
-                raise InputError(f"override 'url' for {name!r} must be an http(s) URL", path)
-            if key == "kind" and value not in KINDS:
-                raise InputError(f"unknown kind {value!r} for {name!r}", path)
-            if key == "published":
-                fields[key] = _iso(value, name, path)
-            if key in ("authors", "speakers") and not (
-                isinstance(value, list) and all(isinstance(v, str) for v in value)
-            ):
-                raise InputError(f"override {key!r} for {name!r} must be a list of names", path)
-        result[str(name)] = fields
-    return result
+    table = {str(name): entry for name, entry in data.items()}  # `2024.txt:` and `12:` alike
+    found, problems = fields.check(fields.OverridesFile, table, _name)
+    if found is None:
+        lines = frontmatter.key_lines(text)
+        raise fields.problems_error(InputError, path, fields.at_lines(problems, lines))
+    return {name: entry.model_dump(exclude_unset=True) for name, entry in found.root.items()}
 
 
-def _iso(value: object, name: str, path: Path) -> str:
-    if isinstance(value, date):
-        return value.isoformat()
-    try:
-        return date.fromisoformat(str(value)).isoformat()
-    except ValueError as exc:
-        raise InputError(
-            f"override 'published' for {name!r} is not an ISO date: {value!r}", path
-        ) from exc
+def _name(loc: fields.Loc) -> str:
+    """Where a problem is: "override field 'url' for 'a.txt'", or "overrides for 'a.txt'"."""
+    if len(loc) < 2:
+        return f"overrides for {loc[0]!r}" if loc else "overrides"
+    rest = fields.field_name("")(loc[2:])
+    return f"override field {loc[1]!r} for {loc[0]!r}{' ' + rest if rest else ''}"

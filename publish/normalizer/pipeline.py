@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sys
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from publish import frontmatter
+from publish import fields, frontmatter
 from publish.errors import InputError, PublishError
 from publish.fsutil import require_inside, write_atomic
 from publish.normalizer import rules
@@ -19,6 +18,7 @@ from publish.normalizer.chunks import split_chunks
 from publish.normalizer.model import (
     NormalizedSource,
     blocks_to_markdown,
+    check_front_matter,
     is_normalized,
     parse_normalized,
 )
@@ -41,6 +41,8 @@ class NormalizeResult:
     unchanged: list[Path] = field(default_factory=list)
     stale: list[Path] = field(default_factory=list)
     errors: list[PublishError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """What a person should look at although nothing failed (`file: message`)."""
 
     @property
     def ok(self) -> bool:
@@ -73,7 +75,7 @@ def finish(
     draft: Draft, source_file: str, sha256: str, overrides: dict[str, Any], taken: set[str]
 ) -> NormalizedSource:
     """Apply overrides, choose a unique id, judge flags, render the body."""
-    meta = dict(draft.meta)
+    meta = {key: value for key, value in draft.meta.items() if not _blank(value)}
     title, kind, language = draft.title, draft.kind, draft.language or "en"
     overridden = []
     for key, value in overrides.items():
@@ -87,7 +89,7 @@ def finish(
         else:
             meta[key] = value
     flags = set(draft.flags)
-    if not title:
+    if not title or fields.is_blank(title):
         flags.add("untitled")
         title = f"Untitled document ({Path(source_file).stem})"
     base = slugify(title) or f"source-{sha256[:8]}"
@@ -142,7 +144,9 @@ def normalize_text(
             raise InputError(f"duplicate source id {draft.id!r}", origin)
         taken.add(draft.id)
         return draft
-    return finish(draft, source_file, digest, overrides or {}, taken)
+    source = finish(draft, source_file, digest, overrides or {}, taken)
+    check_front_matter(source.front_matter(), origin)  # never write what a build refuses
+    return source
 
 
 def collect(paths: Iterable[Path]) -> tuple[list[Path], list[PublishError]]:
@@ -212,14 +216,17 @@ def normalize_paths(
         else:
             write_atomic(target, rendered)
             result.written.append(target)
-    if "untitled" in {f for s in result.sources for f in s.flags}:
-        for source in result.sources:
-            if "untitled" in source.flags:
-                print(
-                    f"warning: {source.source_file}: no title found; set one in {OVERRIDES_FILE}",
-                    file=sys.stderr,
-                )
+    result.warnings = [
+        f"{source.source_file}: no title found; set one in {OVERRIDES_FILE}"
+        for source in result.sources
+        if "untitled" in source.flags
+    ]
     return result
+
+
+def _blank(value: Any) -> bool:
+    """Text made only of whitespace or invisible characters is no value at all."""
+    return isinstance(value, str) and fields.is_blank(value)
 
 
 def _default_overrides(paths: list[Path]) -> Path | None:

@@ -12,12 +12,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
 
-from publish import frontmatter
+from publish import fields, frontmatter
 from publish.errors import InputError
 from publish.normalizer import rules
 from publish.normalizer.body import Item, build_body, drop_empty_sections
 from publish.normalizer.chunks import Chunk, split_chunks
-from publish.normalizer.model import BulletList, Heading, Paragraph, Removal
+from publish.normalizer.model import Block, BulletList, Heading, Paragraph, Removal
 
 
 @dataclass
@@ -97,13 +97,13 @@ class WikiReader(Reader):
         draft.title = _str(fm.get("title"))
         draft.language = _str(fm.get("language") or fm.get("lang"))
         video = _str(fm.get("videoId") or fm.get("video_id") or fm.get("youtube_id"))
-        if video and not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", video):
+        if video and not fields.is_video_id(video):
             video = None  # not an id a link can be built from
         if video:
             draft.meta["video_id"] = video
             draft.meta["url"] = f"https://www.youtube.com/watch?v={video}"
         url = _str(fm.get("url") or fm.get("source"))
-        if url and rules.URL.fullmatch(url):
+        if url and fields.is_url(url):
             draft.meta["url"] = url
         key = "published" if fm.get("published") else "date"
         if fm.get(key):
@@ -134,6 +134,7 @@ class WikiReader(Reader):
                 items.append(Item(chunk.line, chunk.raw, removal=_metadata(chunk)))
                 continue
             heading = self._HEADING.match(chunk.text) if chunk.is_single_line else None
+            block: Block
             if heading:
                 level = len(heading.group("hashes"))
                 text = self._inline(heading.group("text"), chunk.line, draft)
@@ -245,7 +246,9 @@ class ExplainerReader(Reader):
         for chunk in list(rest[:3]):
             link = rules.MORE_INFO_LINK.match(chunk.text)
             if link:
-                draft.meta["url"] = link.group("url").rstrip(".,;)")
+                url = fields.url_prefix(link.group("url"))  # without the sentence's "."
+                if url:
+                    draft.meta["url"] = url
                 draft.removed.append(Removal("metadata", chunk.raw, chunk.line))
                 rest.remove(chunk)
                 break

@@ -1,0 +1,499 @@
+"""One set of field types for every file a person writes, and the models built from them.
+
+topic.yaml, seeds/overrides.yaml, the clinic profile (TOML) and the front matter of
+normalized sources each used to check their fields in their own way, so a URL one loader
+accepted another refused. Here each kind of value (slug, URL, date, language tag, text)
+is one type, and each file is one small model made of those types. Loaders turn what a
+model finds into one `PublishError` listing every problem; `python -m publish.fields`
+writes the JSON Schemas in publish/schemas/ from the same models.
+
+This module imports pydantic; only loaders import this module, inside the function that
+reads the file, so `publish --help` never pays for pydantic.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, TypeVar, get_args
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    RootModel,
+    ValidationError,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from publish.errors import PublishError
+from publish.normalizer.model import FLAGS, KINDS, REASONS
+from publish.profile import PAPERS
+
+# --- patterns: one each, shared by the checks below and by the JSON Schemas -------------------
+
+_INVISIBLE = (
+    r"\x00-\x20\x7f-\xa0\u00ad\u034f\u061c\u115f\u1160\u1680\u17b4\u17b5\u180b-\u180f"
+    r"\u2000-\u200f\u2028-\u202f\u205f-\u206f\u2800\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0"
+)
+"""Whitespace, controls and characters that print as nothing (soft hyphen, zero-width
+space, braille blank, Hangul fillers, bidi marks, variation selectors)."""
+
+VISIBLE = rf"[^\s{_INVISIBLE}]"
+"""Found in text that a reader can see; text without it is blank."""
+
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+DATE = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+VIDEO_ID = r"^[A-Za-z0-9_-]{1,32}$"
+SHA256 = r"^[0-9a-f]{64}$"
+LANGUAGE = (
+    r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?"
+    r"(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$"
+)
+"""The shape of a BCP 47 tag: language, optional script, region and variants ('en', 'es-MX')."""
+
+_URL_NOT = (
+    r'\s()<>"\\\x00-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\u2800\u3164\ufeff'
+)
+"""Never in a URL: whitespace, quotes, angle brackets, backslashes, controls and invisible
+characters (which make one address look like another); parentheses only in pairs."""
+_URL_CHAR = rf"[^{_URL_NOT}]"
+_URL_GROUP = rf"\({_URL_CHAR}*\)"
+_URL_BODY = (
+    rf"https?://(?=[^/?#()])(?:{_URL_CHAR}|{_URL_GROUP})*(?:[^{_URL_NOT}.,;:!?']|{_URL_GROUP})"
+)
+URL = rf"^{_URL_BODY}$"
+"""An http(s) URL with a host; parentheses only in balanced pairs (Wikipedia's
+`Ketamine_(drug)`), and not ending in sentence punctuation, which text around a URL adds."""
+
+_URL_START = re.compile(_URL_BODY)
+
+
+def is_url(text: str) -> bool:
+    return re.fullmatch(URL, text) is not None
+
+
+def url_prefix(text: str) -> str | None:
+    """The URL that `text` starts with, without the punctuation of the sentence around it."""
+    match = _URL_START.match(text)
+    return match.group() if match else None
+
+
+def is_video_id(text: str) -> bool:
+    return re.fullmatch(VIDEO_ID, text) is not None
+
+
+def is_blank(text: str) -> bool:
+    """Nothing a reader can see: only whitespace or invisible characters."""
+    return re.search(VISIBLE, text) is None
+
+
+# --- checks: each takes what a YAML or TOML loader gives and returns the field's value --------
+
+
+def fail(message: str) -> NoReturn:
+    """A problem with a value, worded to follow its field name: "field 'x' <message>"."""
+    raise PydanticCustomError("publish", "{message}", {"message": message})
+
+
+def _what(value: Any) -> str:
+    names = {list: "a list", dict: "a mapping", bool: "true/false", int: "a number"}
+    if isinstance(value, datetime):
+        return "a date and time"
+    if isinstance(value, date):
+        return "a date"
+    return names.get(type(value), "a number" if isinstance(value, float) else type(value).__name__)
+
+
+def _string(value: Any) -> str:
+    if not isinstance(value, str):
+        fail(f"must be text, not {_what(value)}")
+    return value
+
+
+def _text(value: Any) -> str:
+    text = _string(value).strip()
+    if is_blank(text):
+        fail("must not be blank")
+    return text
+
+
+def _matching(pattern: str, wanted: str) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        if re.fullmatch(pattern, _string(value)) is None:
+            fail(f"must be {wanted}, not {value!r}")
+        return str(value)
+
+    return check
+
+
+def _date(value: Any) -> date:
+    """A date from YAML text ('2024-01-03') or a TOML date; never a time of day."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(DATE, value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    fail(f"must be an ISO date (YYYY-MM-DD), not {value!r}")
+
+
+def _version(value: Any) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return _text(value)
+
+
+def _lines(value: Any) -> tuple[str, ...]:
+    ok = isinstance(value, list) and value and all(isinstance(v, str) for v in value)
+    if not ok or any(is_blank(v) for v in value):
+        fail("must be a non-empty list of lines, none of them blank")
+    return tuple(v.strip() for v in value)
+
+
+def _one_of(choices: Sequence[str]) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        if not isinstance(value, str) or value not in choices:
+            fail(f"must be one of {', '.join(choices)}, not {value!r}")
+        return value
+
+    return check
+
+
+def _string_schema(pattern: str, **extra: Any) -> WithJsonSchema:
+    return WithJsonSchema({"type": "string", "pattern": pattern, **extra})
+
+
+def _enum(choices: Sequence[str]) -> WithJsonSchema:
+    return WithJsonSchema({"enum": list(choices)})
+
+
+# --- the types --------------------------------------------------------------------------------
+
+Text = Annotated[str, PlainValidator(_text), _string_schema(VISIBLE)]
+"""Text a reader sees: stripped, and never blank or made only of invisible characters."""
+Slug = Annotated[
+    str, PlainValidator(_matching(SLUG, "a lowercase slug (a-z, 0-9, '-')")), _string_schema(SLUG)
+]
+Url = Annotated[str, PlainValidator(_matching(URL, "an http(s) URL")), _string_schema(URL)]
+VideoId = Annotated[
+    str,
+    PlainValidator(_matching(VIDEO_ID, "a video id (A-Z, a-z, 0-9, '_', '-')")),
+    _string_schema(VIDEO_ID),
+]
+LanguageTag = Annotated[
+    str,
+    PlainValidator(_matching(LANGUAGE, "a BCP 47 language tag such as 'en' or 'es-MX'")),
+    _string_schema(LANGUAGE),
+]
+Sha256 = Annotated[
+    str, PlainValidator(_matching(SHA256, "64 lowercase hex digits")), _string_schema(SHA256)
+]
+IsoDate = Annotated[date, PlainValidator(_date), _string_schema(DATE, format="date")]
+"""A calendar date; YAML dates arrive as text (publish/frontmatter.py keeps them so)."""
+IsoDateText = Annotated[
+    str, PlainValidator(lambda v: _date(v).isoformat()), _string_schema(DATE, format="date")
+]
+"""The same date, kept as its ISO text, for front matter that is written back out."""
+Version = Annotated[str, PlainValidator(_version), WithJsonSchema({"type": ["string", "number"]})]
+"""1.2.0, or a number YAML read from 1.2: text either way."""
+Names = list[Text]
+"""People: each a non-blank name."""
+Lines = Annotated[
+    tuple[str, ...],
+    PlainValidator(_lines),
+    WithJsonSchema(
+        {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": VISIBLE}}
+    ),
+]
+"""Lines printed one under another (crisis lines): at least one, none blank."""
+STATUSES = ("draft", "approved")
+Status = Annotated[str, PlainValidator(_one_of(STATUSES)), _enum(STATUSES)]
+Paper = Annotated[str, PlainValidator(_one_of(PAPERS)), _enum(PAPERS)]
+Kind = Annotated[str, PlainValidator(_one_of(tuple(KINDS))), _enum(tuple(KINDS))]
+Flag = Annotated[str, PlainValidator(_one_of(tuple(FLAGS))), _enum(tuple(FLAGS))]
+Reason = Annotated[str, PlainValidator(_one_of(tuple(REASONS))), _enum(tuple(REASONS))]
+
+
+class Fields(BaseModel):
+    """A file's fields: unknown ones are errors, and values are never coerced between types."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
+
+
+def _about(text: str, **extra: Any) -> Any:
+    """A field with a description; the JSON Schemas show it to whoever writes the file."""
+    return Field(description=text, **extra)
+
+
+class TopicFields(Fields):
+    """topic.yaml: document control of a topic, written by the people who own its text."""
+
+    id: Slug = _about("The topic's id, a lowercase slug: output goes to dist/<id>/.")
+    title: Text = _about("The title on every artifact.")
+    subtitle: Text | None = _about("A line under the title.", default=None)
+    summary: Text | None = _about("One or two sentences on what the topic covers.", default=None)
+    version: Version = _about("The document's version, such as 1.2.0.")
+    status: Status = _about("draft until a clinician approves the text.")
+    updated: IsoDate = _about("When the text last changed; the date printed on artifacts.")
+    approved_by: Text | None = _about(
+        "Who approved the text; required when status is approved.",
+        default=None,
+        validate_default=True,
+    )
+    approved_on: IsoDate | None = _about(
+        "When the text was approved; required when status is approved.",
+        default=None,
+        validate_default=True,
+    )
+    next_review: IsoDate = _about("When the text must be reviewed again.")
+    language: LanguageTag = _about("BCP 47 tag of the text's language.")
+    sources: list[Slug] | None = _about(
+        "The normalized source ids the topic draws on, in reference order.", default=None
+    )
+
+    @field_validator("approved_by", "approved_on")
+    @classmethod
+    def _needed_when_approved(cls, value: object, info: ValidationInfo) -> object:
+        """An approved document names who approved it and when: the footer prints both."""
+        if value is None and info.data.get("status") == "approved":
+            fail("must be set when status is approved")
+        return value
+
+
+class ProfileFields(Fields):
+    """A clinic's profile (publish.toml, [tool.publish] or --profile FILE)."""
+
+    clinic_name: Text | None = _about(
+        "The clinic's name, on the handout and the e-book.", default=None
+    )
+    logo: Text | None = _about(
+        "Path to an SVG or PNG logo, inside the profile's folder.", default=None
+    )
+    phone: Text | None = _about("The clinic's phone number, as printed.", default=None)
+    address: Text | None = _about("The clinic's address, as printed.", default=None)
+    website: Text | None = _about("The clinic's web site, as printed.", default=None)
+    language: LanguageTag = _about("BCP 47 tag of the documents' language.", default="en")
+    locale: LanguageTag = _about("BCP 47 tag for dates and numbers.", default="en-US")
+    paper: Paper = _about("Paper size of the PDFs.", default="letter")
+    crisis: Lines | None = _about(
+        "Crisis lines that replace the US default; never empty.", default=None
+    )
+    disclaimer_extra: Text | None = _about(
+        "Text added after the built-in disclaimer, which cannot be removed.", default=None
+    )
+
+
+class OverrideFields(Fields):
+    """What a person adds by hand for one raw document; overrides win over the raw text."""
+
+    title: Text | None = _about("The document's title.", default=None)
+    kind: Kind | None = _about("Which kind of document it is.", default=None)
+    language: LanguageTag | None = _about("BCP 47 tag of the text's language.", default=None)
+    publisher: Text | None = _about("Who published it.", default=None)
+    published: IsoDateText | None = _about("Publication date (YYYY-MM-DD).", default=None)
+    url: Url | None = _about("Where the document is on the web.", default=None)
+    category: Text | None = _about("The site's own category for it.", default=None)
+    authors: Names | None = _about("People who wrote it.", default=None)
+    speakers: Names | None = _about("People quoted or speaking in it.", default=None)
+
+
+class OverridesFile(RootModel[dict[str, OverrideFields]]):
+    """seeds/overrides.yaml: overrides keyed by the raw file's name."""
+
+    model_config = ConfigDict(strict=True, frozen=True, defer_build=True)
+
+
+OVERRIDE_FIELDS = tuple(OverrideFields.model_fields)
+Overridden = Annotated[str, PlainValidator(_one_of(OVERRIDE_FIELDS)), _enum(OVERRIDE_FIELDS)]
+
+
+class RemovalFields(Fields):
+    """One piece of raw text that is not in the body, and why."""
+
+    reason: Reason = _about("Why the text was removed.")
+    text: str = _about("The removed text exactly as it appeared in the raw file.")
+    line: int | None = _about(
+        "1-based line in the raw file where the removed text starts.", default=None, ge=1
+    )
+    count: int | None = _about(
+        "For a comment thread: how many comments it held.", default=None, ge=0
+    )
+    declared: int | None = _about(
+        "For a comment thread: how many comments the page said it had (e.g. '21 Comments').",
+        default=None,
+        ge=0,
+    )
+
+
+class NormalizedFields(Fields):
+    """Front matter of a normalized source: what it is, where it came from, what was removed."""
+
+    id: Slug = _about(
+        "Unique slug of the source; the file is named <id>.md and citations use [@id]."
+    )
+    title: Text = _about("The document's title, from the raw text or from an override.")
+    kind: Kind = _about("Which kind of raw document this was, as recognised by its structure.")
+    language: LanguageTag = _about("BCP 47 language tag of the text, such as 'en' or 'en-GB'.")
+    publisher: Text | None = _about(
+        "Who published the source: a show, channel, clinic or institution.", default=None
+    )
+    published: IsoDateText | None = _about(
+        "Publication date as an ISO 8601 calendar date (YYYY-MM-DD).", default=None
+    )
+    url: Url | None = _about("Where the source can be found on the web.", default=None)
+    category: Text | None = _about(
+        "The site's own category for the article, from its byline.", default=None
+    )
+    video_id: VideoId | None = _about(
+        "The video's identifier on its platform (for YouTube, the v= parameter).", default=None
+    )
+    speakers: Names | None = _about(
+        "People quoted or speaking in the source, with credentials where given.", default=None
+    )
+    authors: Names | None = _about("People who wrote the source.", default=None)
+    source_file: Text = _about(
+        "Name of the raw file this was made from, relative to the raw folder."
+    )
+    sha256: Sha256 = _about(
+        "SHA-256 of the raw file's bytes, in lowercase hex: proves which raw file this came from."
+    )
+    overridden: list[Overridden] = _about(
+        "Fields whose values came from the overrides file rather than the raw text.",
+        default=[],
+        json_schema_extra={"uniqueItems": True},
+    )
+    flags: list[Flag] = _about(
+        "Judgements a clinician must see before relying on the source.",
+        default=[],
+        json_schema_extra={"uniqueItems": True},
+    )
+    related: list[Text] = _about(
+        "Targets of wiki links in the raw text, in order of first appearance.",
+        default=[],
+        json_schema_extra={"uniqueItems": True},
+    )
+    removed: list[RemovalFields] = _about(
+        "Every piece of raw text that is not in the body, in document order, with the reason "
+        "it was removed.",
+        default=[],
+    )
+
+
+# --- what a model found, as messages a person can act on --------------------------------------
+
+Loc = tuple[str | int, ...]
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def check(
+    model: type[ModelT], data: Any, name: Callable[[Loc], str]
+) -> tuple[ModelT | None, list[tuple[Loc, str]]]:
+    """The file's fields as `model`, or every problem found, each as (where, message).
+
+    A key written with no value (YAML `approved_by:`) counts as not written. `name` words
+    where a problem is ("field 'x'", "profile field 'x'").
+    """
+    try:
+        return model.model_validate(_without_empty(data)), []
+    except ValidationError as exc:
+        return None, [(err["loc"], _message(model, err, name)) for err in exc.errors()]
+
+
+def _without_empty(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _without_empty(v) for k, v in data.items() if v is not None}
+    if isinstance(data, list):
+        return [_without_empty(v) for v in data]
+    return data
+
+
+def _message(model: type[BaseModel], error: Mapping[str, Any], name: Callable[[Loc], str]) -> str:
+    loc, kind = tuple(error["loc"]), error["type"]
+    if kind == "missing":
+        return f"missing required {name(loc)}"
+    if kind == "extra_forbidden":
+        owner = _owner(model, loc[:-1])
+        allowed = f"; allowed: {', '.join(owner.model_fields)}" if owner else ""
+        return f"unknown {name(loc)}{allowed}"
+    if kind == "publish":
+        detail = error["ctx"]["message"]
+    elif kind in ("model_type", "dict_type", "model_attributes_type"):
+        detail = "must be a mapping of fields"
+    else:
+        detail = str(error["msg"]).replace("Input should be", "must be")
+    return f"{name(loc)} {detail}" if loc else detail
+
+
+def _owner(model: type[BaseModel], path: Loc) -> type[BaseModel] | None:
+    """The model whose fields are written at `path`, to list them when one is unknown."""
+    current: type[BaseModel] | None = model
+    for part in path:
+        if current is None or isinstance(part, int):
+            continue
+        if issubclass(current, RootModel):
+            current = _model_in(current.model_fields["root"].annotation)
+        else:
+            field = current.model_fields.get(part)
+            current = _model_in(field.annotation) if field else None
+    if current is not None and issubclass(current, RootModel):
+        return _model_in(current.model_fields["root"].annotation)
+    return current
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def field_name(prefix: str) -> Callable[[Loc], str]:
+    """Words for where a problem is: "field 'sources' item 2", "profile field 'paper'"."""
+
+    def name(loc: Loc) -> str:
+        parts = [f"item {p + 1}" if isinstance(p, int) else repr(p) for p in loc]
+        return f"{prefix} {' '.join(parts)}".strip()
+
+    return name
+
+
+def problems_error(
+    error: type[PublishError], path: Path | str, located: Sequence[tuple[str, int | None]]
+) -> PublishError:
+    """One error holding every problem of a file, in the order they are written there."""
+    ordered = sorted(located, key=lambda problem: (problem[1] is None, problem[1] or 0))
+    (message, line), *rest = ordered
+    return error(message, path, line, rest)
+
+
+def at_lines(
+    problems: Sequence[tuple[Loc, str]], lines: Mapping[Loc, int]
+) -> list[tuple[str, int | None]]:
+    """Each problem with the line its field is written on (see frontmatter.key_lines)."""
+    return [(message, locate(loc, lines)) for loc, message in problems]
+
+
+def locate(loc: Loc, lines: Mapping[Loc, int]) -> int | None:
+    """The line of the deepest part of `loc` that is written in the file."""
+    for end in range(len(loc), 0, -1):
+        if loc[:end] in lines:
+            return lines[loc[:end]]
+    return None
+
+
+if __name__ == "__main__":  # python -m publish.fields: regenerate publish/schemas/*.schema.json
+    from publish.fieldschema import write_all
+
+    for written in write_all():
+        print(f"wrote {written}")
