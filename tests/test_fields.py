@@ -18,7 +18,7 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from publish import fields, frontmatter
+from publish import fields, frontmatter, patterns
 from publish.config import load_profile
 from publish.errors import EXIT_CONTENT, ContentError, InputError, ProfileError
 from publish.fieldschema import FOLDER, SCHEMAS, render
@@ -81,7 +81,7 @@ def test_committed_schema_is_what_the_models_generate(name: str) -> None:
     ],
 )
 def test_urls_accepted(url: str) -> None:
-    assert fields.is_url(url)
+    assert patterns.is_url(url)
 
 
 @pytest.mark.parametrize(
@@ -106,18 +106,18 @@ def test_urls_accepted(url: str) -> None:
     ],
 )
 def test_urls_refused(url: str) -> None:
-    assert not fields.is_url(url)
+    assert not patterns.is_url(url)
 
 
 def test_url_in_a_sentence_loses_the_sentence_punctuation_only() -> None:
-    assert fields.url_prefix(f"{WIKIPEDIA}.") == WIKIPEDIA
-    assert fields.url_prefix("https://example.org/a).") == "https://example.org/a"
-    assert fields.url_prefix("no url here") is None
+    assert patterns.url_prefix(f"{WIKIPEDIA}.") == WIKIPEDIA
+    assert patterns.url_prefix("https://example.org/a).") == "https://example.org/a"
+    assert patterns.url_prefix("no url here") is None
 
 
 @pytest.mark.parametrize("text", ["", " ", "\t\n", *INVISIBLE, "\u00ad\u200b \u2800\u3164"])
 def test_blank_and_invisible_text_is_blank(text: str) -> None:
-    assert fields.is_blank(text)
+    assert patterns.is_blank(text)
 
 
 def _topic(**changes: Any) -> dict[str, Any]:
@@ -177,7 +177,7 @@ IDS = st.one_of(
     st.sampled_from(["../evil", "/tmp/evil", "a--b", "-a", "a-", "A", "a\n"]),
 )
 LANGUAGES = st.one_of(
-    st.from_regex(fields.LANGUAGE, fullmatch=True).filter(lambda t: len(t) < 30),
+    st.from_regex(patterns.LANGUAGE, fullmatch=True).filter(lambda t: len(t) < 30),
     st.sampled_from(["en", "en-US", "es-419", "zh-Hant-TW", "english", "en_US", "e", "en-"]),
     st.text("enUSx-_19 ", max_size=10),
 )

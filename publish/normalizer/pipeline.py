@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from publish import fields, frontmatter
+from publish import frontmatter, patterns
 from publish.errors import InputError, PublishError
 from publish.fsutil import require_inside, write_atomic
 from publish.normalizer import rules
@@ -89,7 +89,7 @@ def finish(
         else:
             meta[key] = value
     flags = set(draft.flags)
-    if not title or fields.is_blank(title):
+    if not title or patterns.is_blank(title):
         flags.add("untitled")
         title = f"Untitled document ({Path(source_file).stem})"
     base = slugify(title) or f"source-{sha256[:8]}"
@@ -226,7 +226,7 @@ def normalize_paths(
 
 def _blank(value: Any) -> bool:
     """Text made only of whitespace or invisible characters is no value at all."""
-    return isinstance(value, str) and fields.is_blank(value)
+    return isinstance(value, str) and patterns.is_blank(value)
 
 
 def _default_overrides(paths: list[Path]) -> Path | None:

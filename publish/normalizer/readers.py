@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, ClassVar
 
-from publish import fields, frontmatter
+from publish import frontmatter, patterns
 from publish.errors import InputError
 from publish.normalizer import rules
 from publish.normalizer.body import Item, build_body, drop_empty_sections
@@ -97,13 +97,13 @@ class WikiReader(Reader):
         draft.title = _str(fm.get("title"))
         draft.language = _str(fm.get("language") or fm.get("lang"))
         video = _str(fm.get("videoId") or fm.get("video_id") or fm.get("youtube_id"))
-        if video and not fields.is_video_id(video):
+        if video and not patterns.is_video_id(video):
             video = None  # not an id a link can be built from
         if video:
             draft.meta["video_id"] = video
             draft.meta["url"] = f"https://www.youtube.com/watch?v={video}"
         url = _str(fm.get("url") or fm.get("source"))
-        if url and fields.is_url(url):
+        if url and patterns.is_url(url):
             draft.meta["url"] = url
         key = "published" if fm.get("published") else "date"
         if fm.get(key):
@@ -246,7 +246,7 @@ class ExplainerReader(Reader):
         for chunk in list(rest[:3]):
             link = rules.MORE_INFO_LINK.match(chunk.text)
             if link:
-                url = fields.url_prefix(link.group("url"))  # without the sentence's "."
+                url = patterns.url_prefix(link.group("url"))  # without the sentence's "."
                 if url:
                     draft.meta["url"] = url
                 draft.removed.append(Removal("metadata", chunk.raw, chunk.line))
