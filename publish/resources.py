@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+from functools import cache
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -41,22 +42,25 @@ def package_file(name: str) -> Path:
     return _PACKAGE / name
 
 
-_MEDIA_TYPES = mimetypes.MimeTypes()
-"""Python's own table only: the machine's /etc/mime.types must not change what is written."""
-for _suffix, _kind in {
-    ".epub": "application/epub+zip",
-    ".ttf": "font/ttf",
-    ".otf": "font/otf",
-    ".woff": "font/woff",
-    ".woff2": "font/woff2",
-    ".webp": "image/webp",
-    ".md": "text/markdown",
-    ".yaml": "application/yaml",
-}.items():
-    _MEDIA_TYPES.add_type(_kind, _suffix)
+@cache
+def _media_types() -> mimetypes.MimeTypes:
+    """Python's own table only: the machine's /etc/mime.types must not change what is written."""
+    types = mimetypes.MimeTypes()
+    for suffix, kind in {
+        ".epub": "application/epub+zip",
+        ".ttf": "font/ttf",
+        ".otf": "font/otf",
+        ".woff": "font/woff",
+        ".woff2": "font/woff2",
+        ".webp": "image/webp",
+        ".md": "text/markdown",
+        ".yaml": "application/yaml",
+    }.items():
+        types.add_type(kind, suffix)
+    return types
 
 
 def media_type(name: str) -> str:
     """The media type of a file name, the same on every machine."""
-    kind, _ = _MEDIA_TYPES.guess_type(name)
+    kind, _ = _media_types().guess_type(name)
     return kind or "application/octet-stream"
