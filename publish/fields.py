@@ -7,8 +7,8 @@ is one type, and each file is one small model made of those types. Loaders turn 
 model finds into one `PublishError` listing every problem; `python -m publish.fields`
 writes the JSON Schemas in publish/schemas/ from the same models.
 
-This module imports pydantic; only loaders import this module, inside the function that
-reads the file, so `publish --help` never pays for pydantic.
+This module imports pydantic, so it is imported only where such a file is read (inside
+the loading function, or by the normalize pipeline): `publish --help` never pays for it.
 """
 
 from __future__ import annotations
@@ -351,6 +351,7 @@ def check(
 
 
 def _without_empty(data: Any) -> Any:
+    """YAML's empty value (`key:`) is a key not written, in every file alike."""
     if isinstance(data, dict):
         return {k: _without_empty(v) for k, v in data.items() if v is not None}
     if isinstance(data, list):
