@@ -128,10 +128,15 @@ class Reference:
     note: str | None
 
     @property
+    def closed_title(self) -> str:
+        """The title as printed: a full stop after it, unless it ends in "?" or "!" (AMA)."""
+        return self.title if self.title.endswith(("?", "!")) else f"{self.title}."
+
+    @property
     def text(self) -> str:
         parts = [
             f"{self.publisher}." if self.publisher else None,
-            f"{self.title}. {self.medium}.",
+            f"{self.closed_title} {self.medium}.",
             f"{self.date}.",
             self.url,
             self.note,

@@ -6,10 +6,14 @@ parts, however the source's own title or notes end.
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 
 from publish.citations import Reference, kind_label, reference
 from publish.normalizer.model import NormalizedSource
+from publish.render.html import render
 
 VIDEO = "https://www.youtube.com/watch?v=Xu1FMCxoEFc"
 
@@ -58,6 +62,33 @@ def test_title_ending_in_several_full_stops_gets_one() -> None:
 def test_only_full_stops_are_taken_off_the_end_of_a_title() -> None:
     assert text_of(title="Ketamine and Generation X.").startswith("Ketamine and Generation X. Web")
     assert text_of(title="Ketamine Q&A").startswith("Ketamine Q&A. Web article.")
+
+
+@pytest.mark.parametrize("title", ["Does Ketamine Work?", "Ketamine Works!", "Does It Work?."])
+def test_title_ending_in_a_question_or_exclamation_mark_gets_no_full_stop(title: str) -> None:
+    ref = reference(source(title, meta={"publisher": "Mood Talk"}), 1)
+    kept = title.rstrip(".")
+
+    assert ref.text == f"Mood Talk. {kept} Web article. Date not stated."
+    assert f"{kept}." not in ref.text
+
+
+def printed(ref: Reference) -> str:
+    """The entry as the handout, clinician sheet and EPUB print it, tags removed."""
+    page = render("partials/references.html", references=[ref])
+    [item] = re.findall(r"<li\b[^>]*>(.*?)</li>", page, re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", item))
+
+
+@pytest.mark.parametrize(
+    "title", ["Does Ketamine Work?", "Ketamine Works!", "Ketamine Explained.", "Ketamine Q&A"]
+)
+def test_printed_reference_list_punctuates_titles_like_the_text(title: str) -> None:
+    url = "https://mood.example/a"
+    ref = reference(source(title, meta={"publisher": "Mood Talk", "url": url}), 1)
+
+    assert printed(ref) == ref.text
+    assert "?." not in printed(ref) and "!." not in printed(ref)
 
 
 def test_promotional_source_with_an_editors_title_has_two_separate_notes() -> None:
