@@ -19,7 +19,7 @@ from publish.profile import DEFAULT, PAPERS, Profile
 from publish.project import TOPIC_FILE, Project
 from publish.render import registry
 from publish.render.options import Options
-from publish.topic import Topic, load_topic
+from publish.topic import Topic, input_files, load_topic, peek_id
 
 
 @dataclass
@@ -103,17 +103,22 @@ def build_topic(
     up to date and skipped (unless `force`).
     """
     started = time.perf_counter()
+    unchanged = None if (release or force) else _unchanged(folder, out, only, options)
+    if unchanged is not None:
+        unchanged.seconds = time.perf_counter() - started
+        return unchanged
     topic = load_topic(folder)
     if release:
         check_release(topic, date.today())
     target = out / topic.control.id
     result = TopicResult(topic.control.id, target)
+    inputs = topic.files()
     with outdir.locked(target):
         entries = manifest.current_entries(target)
         files: dict[str, bytes] = {}
         for name in only:
             artifact = registry.ARTIFACTS[name]
-            key = manifest.input_hash(topic, artifact, options)
+            key = manifest.input_hash(inputs, artifact, options)
             if not force and entries.get(name, {}).get("input_hash") == key:
                 result.up_to_date.append(name)
                 continue
@@ -123,7 +128,7 @@ def build_topic(
         stale = []
         for name in set(entries) - set(only):  # not rebuilt now: keep only if still current
             known = registry.get(name)
-            key = manifest.input_hash(topic, known, options) if known else ""
+            key = manifest.input_hash(inputs, known, options) if known else ""
             if entries[name].get("input_hash") != key:
                 stale.append(entries.pop(name)["file"])
         ordered = [entries[n] for n in registry.names() if n in entries]
@@ -135,6 +140,33 @@ def build_topic(
         result.warnings.extend(entries[name].get("warnings", []))
     result.artifacts = [entries[n] for n in only]
     result.seconds = time.perf_counter() - started
+    return result
+
+
+def _unchanged(
+    folder: Path, out: Path, only: tuple[str, ...], options: Options
+) -> TopicResult | None:
+    """The result of a build with nothing to do, found without parsing the topic; else None.
+
+    Every artifact in the manifest (selected or not) must have the input hash it was
+    built from: the same topic, sources, templates, profile and toolkit, all checked
+    when it was built. Anything else, or any doubt, takes the full path.
+    """
+    topic_id = peek_id(folder)
+    if topic_id is None:
+        return None
+    target = out / topic_id
+    entries = manifest.current_entries(target)
+    if not set(only) <= set(entries):
+        return None
+    inputs = input_files(folder, Project.sources_for(folder))
+    for name, item in entries.items():
+        known = registry.get(name)
+        if known is None or item.get("input_hash") != manifest.input_hash(inputs, known, options):
+            return None
+    result = TopicResult(topic_id, target, up_to_date=list(only))
+    result.artifacts = [entries[n] for n in only]
+    result.warnings = [w for n in only for w in entries[n].get("warnings", [])]
     return result
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,8 +27,9 @@ if TYPE_CHECKING:
 MANIFEST = "manifest.json"
 
 
-def input_hash(topic: Topic, artifact: Artifact, options: Options) -> str:
-    """Hash of all an artifact depends on: toolkit, options, topic, sources, templates, fonts."""
+def input_hash(files: Iterable[Path], artifact: Artifact, options: Options) -> str:
+    """Hash of all an artifact depends on: toolkit, options, the topic's files and sources
+    (`files`, from `topic.input_files`), templates, fonts."""
     digest = hashlib.sha256()
 
     def add(label: str, data: bytes) -> None:
@@ -38,7 +40,7 @@ def input_hash(topic: Topic, artifact: Artifact, options: Options) -> str:
     add("artifact", artifact.name.encode())
     add("options", repr((options.paper, options.profile)).encode())
     add("epoch", os.environ.get("SOURCE_DATE_EPOCH", "").encode())
-    for path in topic.files():  # the topic's own files and the normalized sources
+    for path in files:
         if path.is_file():
             add(f"file:{path.name}", path.read_bytes())
     fonts = sorted(p.name for p in (bundled_templates() / "fonts").glob("*.ttf"))

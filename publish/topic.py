@@ -14,13 +14,13 @@ from typing import Any
 
 from publish import frontmatter
 from publish.citations import Cite, check_keys
-from publish.errors import ContentError, InputError
+from publish.errors import ContentError, InputError, PublishError
 from publish.fsutil import require_inside
 from publish.normalizer import parse_normalized
 from publish.normalizer.model import NormalizedSource
 from publish.normalizer.rawtext import decode, read_raw
-
-TOPIC_FILE = "topic.yaml"
+from publish.patterns import SLUG
+from publish.project import TOPIC_FILE, Project
 
 
 @dataclass(frozen=True)
@@ -75,9 +75,29 @@ class Topic:
 
     def files(self) -> list[Path]:
         """Every input file the topic's artifacts depend on."""
-        names = [TOPIC_FILE, "patient.md", "clinician.md", "glossary.yaml"]
-        figures = sorted((self.folder / "figures").glob("*"))
-        return [self.folder / n for n in names] + figures + sorted(self.sources_folder.glob("*.md"))
+        return input_files(self.folder, self.sources_folder)
+
+
+def input_files(folder: Path, sources_folder: Path) -> list[Path]:
+    """The files a topic's artifacts are made from: its own texts and figures, and the sources.
+
+    Listed from the folders alone, so a build can tell that nothing changed without
+    parsing (and validating) the topic again.
+    """
+    names = [TOPIC_FILE, "patient.md", "clinician.md", "glossary.yaml"]
+    figures = sorted((folder / "figures").glob("*"))
+    return [folder / n for n in names] + figures + sorted(sources_folder.glob("*.md"))
+
+
+def peek_id(folder: Path) -> str | None:
+    """The topic's id as topic.yaml gives it, if it is a plain slug; None if anything is off."""
+    try:
+        path = require_inside(folder / TOPIC_FILE, folder)
+        data = frontmatter.load_any(path.read_text(encoding="utf-8"), path)
+    except (OSError, UnicodeDecodeError, PublishError):
+        return None
+    value = data.get("id") if isinstance(data, dict) else None
+    return value if isinstance(value, str) and re.fullmatch(SLUG, value) else None
 
 
 def _read_text(path: Path) -> str:
@@ -187,12 +207,16 @@ def load_text(path: Path, known: set[str]) -> Text:
 
 
 def load_topic(folder: Path, sources_folder: Path | None = None) -> Topic:
-    """Read and check a topic folder; sources come from `seeds/normalized` beside `seeds/topics`."""
+    """Read and check a topic folder; sources come from `seeds/normalized` beside `seeds/topics`.
+
+    Every file a renderer needs is parsed and every citation checked here, so a
+    topic that loads is a topic that can be rendered.
+    """
     folder = Path(folder)
     if not (folder / TOPIC_FILE).is_file():
         raise ContentError(f"not a topic folder (no {TOPIC_FILE})", folder)
     control, wanted = load_control(folder / TOPIC_FILE)
-    sources_folder = sources_folder or folder.parent.parent / "normalized"
+    sources_folder = sources_folder or Project.sources_for(folder)
     sources = load_sources(sources_folder, wanted)
     known = {s.id for s in sources}
     return Topic(

@@ -36,6 +36,22 @@ def test_noop_rebuild_skips_every_artifact_and_changes_no_file(project: Path) ->
     assert first.topics[0].artifacts == topic.artifacts
 
 
+def test_an_up_to_date_topic_is_still_refused_when_a_file_turns_bad(project: Path) -> None:
+    """A no-op build skips parsing the topic, but any edit (even a broken one) is read again."""
+    build_topics(jobs=1)
+    control = project / "seeds" / "topics" / "ketamine-depression" / "topic.yaml"
+    control.write_text(control.read_text(encoding="utf-8").replace("status: draft", "status: ok"))
+    result = build_topics(jobs=1)
+    assert [e.exit_code for e in result.errors] == [4]
+    assert "status" in str(result.errors[0])
+
+
+def test_an_up_to_date_draft_is_still_refused_by_release(project: Path) -> None:
+    build_topics(jobs=1)
+    result = build_topics(jobs=1, release=True)
+    assert [e.exit_code for e in result.errors] == [7]
+
+
 def test_force_rebuilds_everything_to_the_same_bytes(project: Path) -> None:
     build_topics(jobs=1)
     before = _hashes(project / "dist" / "ketamine-depression")
