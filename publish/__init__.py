@@ -32,6 +32,7 @@ def normalize(
     *,
     check: bool = False,
     overrides: Path | str | None = None,
+    project: Project | None = None,
 ) -> NormalizeResult:
     """Normalize raw documents (files or folders) into `out/<id>.md`; see `publish normalize`.
 
@@ -40,7 +41,7 @@ def normalize(
     """
     from publish.normalizer import normalize_paths
 
-    return normalize_paths(paths, out, check=check, overrides=overrides)
+    return normalize_paths(paths, out, check=check, overrides=overrides, project=project)
 
 
 def build(

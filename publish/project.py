@@ -48,6 +48,11 @@ class Project:
         return self.seeds / "topics"
 
     @property
+    def overrides(self) -> Path:
+        """The project's own metadata overrides (never the bundled seeds')."""
+        return self.folder / "seeds" / "overrides.yaml"
+
+    @property
     def templates(self) -> Path | None:
         """The project's template overrides folder (searched before the bundled templates)."""
         return self.folder / "templates" if self.has_content else None

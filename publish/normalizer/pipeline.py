@@ -26,6 +26,7 @@ from publish.normalizer.overrides import FILE_NAME as OVERRIDES_FILE
 from publish.normalizer.overrides import load_overrides
 from publish.normalizer.rawtext import clean_text, decode, read_raw
 from publish.normalizer.readers import Draft, pick_reader
+from publish.project import Project
 
 __all__ = ["NormalizeResult", "normalize_paths", "normalize_text", "parse_normalized"]
 
@@ -177,17 +178,21 @@ def normalize_paths(
     *,
     check: bool = False,
     overrides: Path | str | None = None,
+    project: Project | None = None,
 ) -> NormalizeResult:
     """Normalize every raw document under `paths` into `out/<id>.md`.
 
     Bad inputs are reported in `result.errors` and do not stop the others.
     With `check`, nothing is written and files that would change are `stale`.
+    `overrides` defaults to `overrides.yaml` beside the raw folder, else the project's.
     """
     path_list = [Path(p) for p in paths]
     out_dir = Path(out)
     result = NormalizeResult()
     files, result.errors = collect(path_list)
-    override_file = Path(overrides) if overrides else _default_overrides(path_list)
+    override_file = (
+        Path(overrides) if overrides else _default_overrides(path_list, project or Project.find())
+    )
     table = load_overrides(override_file)
     taken: set[str] = set()
     for file in files:
@@ -229,12 +234,11 @@ def _blank(value: Any) -> bool:
     return isinstance(value, str) and patterns.is_blank(value)
 
 
-def _default_overrides(paths: list[Path]) -> Path | None:
-    """seeds/overrides.yaml beside the raw folder, or in the working folder's seeds/."""
+def _default_overrides(paths: list[Path], project: Project) -> Path | None:
+    """seeds/overrides.yaml beside the raw folder, or in the project's seeds/."""
     for path in paths:
         folder = path if path.is_dir() else path.parent
         candidate = folder.parent / OVERRIDES_FILE
         if candidate.is_file():
             return candidate
-    fallback = Path("seeds") / OVERRIDES_FILE
-    return fallback if fallback.is_file() else None
+    return project.overrides if project.overrides.is_file() else None
