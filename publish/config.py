@@ -19,9 +19,8 @@ _LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 MAX_LOGO_BYTES = 512 * 1024
 
 
-def find_profile(start: Path | None = None) -> Path | None:
-    """`publish.toml`, else a `pyproject.toml` with `[tool.publish]`, in the working folder."""
-    folder = start or Path.cwd()
+def find_profile(folder: Path) -> Path | None:
+    """`publish.toml`, else a `pyproject.toml` with `[tool.publish]`, in the project folder."""
     if (folder / "publish.toml").is_file():
         return folder / "publish.toml"
     pyproject = folder / "pyproject.toml"

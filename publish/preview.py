@@ -132,6 +132,7 @@ class PreviewServer:
         host: str = DEFAULT_HOST,
         port: int = DEFAULT_PORT,
         log: Callable[[str], None] | None = None,
+        project: Project | None = None,
     ) -> None:
         self.topic_dir = Path(topic_dir)
         if not self.topic_dir.is_dir():
@@ -139,7 +140,7 @@ class PreviewServer:
         self.host = host
         self.port = port
         self.log = log or (lambda line: None)
-        self.project = Project.find(Path.cwd().resolve())
+        self.project = project or Project.find(Path.cwd().resolve())
         self._version = 0
         self._lock = threading.Lock()
         self._stop = threading.Event()
