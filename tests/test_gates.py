@@ -143,14 +143,15 @@ def pdf_file(
                 b"BT /F0 9 Tf 20 %d Td (%s) Tj ET\n" % (760 - 12 * n, line.encode("latin-1"))
                 for n, line in enumerate(lines)
             )
-            page_fonts = Dictionary(F0=helvetica)
+            page_fonts = Dictionary(F0=helvetica) if lines else Dictionary()
             for n, font in enumerate(made, 1):
                 page_fonts[f"/F{n}"] = font
             page = pikepdf.Page(
                 Dictionary(
                     Type=Name.Page,
                     MediaBox=Array([0, 0, 612, 792]),
-                    Resources=Dictionary(Font=page_fonts),
+                    # a page without text or fonts has no /Font resource at all
+                    Resources=Dictionary(Font=page_fonts) if page_fonts else Dictionary(),
                     Contents=document.make_stream(shown),
                 )
             )
@@ -319,11 +320,15 @@ def test_uncited_paragraph_and_list_item_fail_naming_file_line_and_claim(tmp_pat
     ]
 
 
-def test_a_figure_on_its_own_needs_no_citation(tmp_path: Path) -> None:
+def test_a_figure_on_its_own_needs_no_citation_but_the_claims_after_it_do(
+    tmp_path: Path,
+) -> None:
     topic = make_topic(tmp_path, "![A brain](figures/brain.png)\n\nKetamine may help [@a].\n")
     assert statuses(citations(topic)) == [
         ("pass", "every paragraph and list item cites a source; all keys resolve")
     ]
+    later = make_topic(tmp_path, "![A brain](figures/brain.png)\n\nIt always works.\n")
+    assert [(f.status, f.line) for f in citations(later)] == [("fail", 3)]
 
 
 def test_long_claims_are_cut_at_70_characters(tmp_path: Path) -> None:
@@ -371,7 +376,7 @@ def test_an_uncited_claim_with_unused_sources_fails_and_warns_without_passing(
 
 # --- evidence ---------------------------------------------------------------------------------
 
-NO_CONCERN = ("pass", "no clinician claim rests only on promotion or comments")
+NO_CONCERN = Finding("evidence", "pass", "no clinician claim rests only on promotion or comments")
 
 
 def test_claim_resting_only_on_promotional_sources_warns_naming_it(tmp_path: Path) -> None:
@@ -395,12 +400,12 @@ def test_claim_resting_only_on_promotional_sources_warns_naming_it(tmp_path: Pat
 def test_promotional_source_alongside_an_independent_one_is_enough(tmp_path: Path) -> None:
     sources = (source("a"), source("ad", flags=("promotional",)))
     topic = make_topic(tmp_path, clinician="Acts within a day [@ad; @a].\n", sources=sources)
-    assert statuses(evidence(topic)) == [NO_CONCERN]
+    assert evidence(topic) == [NO_CONCERN]
 
 
 def test_uncited_clinician_claim_is_not_an_evidence_warning(tmp_path: Path) -> None:
     topic = make_topic(tmp_path, clinician="Nothing cited here.\n")
-    assert statuses(evidence(topic)) == [NO_CONCERN]
+    assert evidence(topic) == [NO_CONCERN]
 
 
 def with_comments(*removed: Removal) -> tuple[NormalizedSource, ...]:
@@ -443,7 +448,7 @@ def test_five_copied_words_at_the_end_are_not_enough(tmp_path: Path) -> None:
         clinician="Patients said she was already changing my outlook [@a].\n",
         sources=with_comments(Removal("comments", "honestly it was already changing my outlook")),
     )
-    assert statuses(evidence(topic)) == [NO_CONCERN]
+    assert evidence(topic) == [NO_CONCERN]
 
 
 def test_text_removed_for_another_reason_is_not_comment_text(tmp_path: Path) -> None:
@@ -452,7 +457,7 @@ def test_text_removed_for_another_reason_is_not_comment_text(tmp_path: Path) -> 
         clinician="Ketamine was already changing my outlook being more positive [@a].\n",
         sources=with_comments(Removal("advertising", COMMENT)),
     )
-    assert statuses(evidence(topic)) == [NO_CONCERN]
+    assert evidence(topic) == [NO_CONCERN]
 
 
 def test_comments_of_every_source_are_compared(tmp_path: Path) -> None:
@@ -984,6 +989,7 @@ def test_check_topics_runs_every_topic_of_the_project_with_the_options_given(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shutil.copytree(seed_topic(project), project / "seeds" / "topics" / "second-topic")
+    hand_built(project, PROFILE)  # both topics have the same id, so the same built folder
     due = seed_next_review(project)
     monkeypatch.chdir(project)
 
@@ -1001,6 +1007,63 @@ def test_check_topics_runs_every_topic_of_the_project_with_the_options_given(
 
     assert gates(given, "fail").count("readability") == 2
     assert gates(given, "fail").count("document-control") == 2
-    assert gates(given, "fail").count("artifacts") == 2
-    [artifact] = [f for f in found.findings if f.gate == "artifacts"]
-    assert artifact.file == str(Path("dist") / SEED_TOPIC / "manifest.json")
+    safety_messages = [f.message for f in given.findings if f.gate == "safety"]
+    assert safety_messages == ["handout: missing draft marking"] * 2  # the profile's crisis lines
+    assert [f.status for f in found.findings if f.gate == "artifacts"] == ["pass"]
+    [safety_default] = [f for f in found.findings if f.gate == "safety"]
+    assert safety_default.file == str(Path("dist") / SEED_TOPIC / "handout.pdf")
+    assert "crisis line 1" in safety_default.message  # the default profile's are not there
+
+
+# --- epubcheck on small files -----------------------------------------------------------------
+
+CONTAINER = """<?xml version="1.0"?>
+<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
+<rootfiles><rootfile full-path="EPUB/package.opf" media-type="application/oebps-package+xml"/>\
+</rootfiles>
+</container>"""
+PACKAGE = """<?xml version="1.0" encoding="UTF-8"?>
+<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="id" xml:lang="en">
+<metadata xmlns:dc="http://purl.org/dc/elements/1.1/">
+<dc:identifier id="id">urn:uuid:12345678-1234-5678-1234-567812345678</dc:identifier>
+<dc:title>A book</dc:title><dc:language>en</dc:language>
+<meta property="dcterms:modified">2026-01-01T00:00:00Z</meta>
+</metadata>
+<manifest>
+<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>
+<item id="text" href="text.xhtml" media-type="application/xhtml+xml"/>
+</manifest>
+<spine><itemref idref="text"/></spine>
+</package>"""
+XHTML = """<?xml version="1.0" encoding="UTF-8"?>
+<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" \
+xml:lang="en"><head><title>{title}</title></head><body>{body}</body></html>"""
+
+
+def test_a_file_that_is_not_an_epub_fails_with_epubchecks_fatal_error(tmp_path: Path) -> None:
+    path = tmp_path / "reader.epub"
+    path.write_text("not a zip", encoding="utf-8")
+
+    found = epub.problems(path, EPUB)
+
+    assert [problem.split(":")[0] for problem in found] == ["ERROR PKG-003", "FATAL PKG-008"]
+
+
+def test_an_epubcheck_warning_is_a_problem_as_much_as_an_error(tmp_path: Path) -> None:
+    """A link with an unregistered URI scheme (a WARNING) and a duplicate id (an ERROR)."""
+    body = '<p id="x">One.</p><p id="x">Two.</p><p><a href="skype:clinic?call">Call</a></p>'
+    nav = '<nav epub:type="toc"><ol><li><a href="text.xhtml">Text</a></li></ol></nav>'
+    path = tmp_path / "reader.epub"
+    with zipfile.ZipFile(path, "w") as book:
+        book.writestr(zipfile.ZipInfo("mimetype"), "application/epub+zip")
+        book.writestr("META-INF/container.xml", CONTAINER)
+        book.writestr("EPUB/package.opf", PACKAGE)
+        book.writestr("EPUB/nav.xhtml", XHTML.format(title="Contents", body=nav))
+        book.writestr("EPUB/text.xhtml", XHTML.format(title="Text", body=body))
+
+    found = epub.problems(path, EPUB)
+
+    assert sorted({problem.split(":")[0] for problem in found}) == [
+        "ERROR RSC-005",
+        "WARNING HTM-025",
+    ]
