@@ -846,6 +846,7 @@ def test_json_report_counts_every_status_and_keeps_each_finding() -> None:
         ],
     }
     assert json.loads(text) == {**document, "ok": False, "strict": True}
+    assert json.loads(result.to_json()) == document  # not strict unless asked
     assert text.startswith('{\n  "ok": false,\n  "strict": true,')
     assert "“A claim”" in text  # printed as written, not as \\u escapes
 
