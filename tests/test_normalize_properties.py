@@ -154,3 +154,11 @@ NORMALIZED_HEAD = "---\nid: a\nkind: report\nsource_file: a.txt\nsha256: '0'\n"
 def test_malformed_front_matter_is_an_input_error(text: str) -> None:
     with pytest.raises(InputError):
         normalize_text(text, "doc.txt")
+
+
+def test_names_in_front_matter_are_stripped_as_the_field_reads_them_back() -> None:
+    """A name with a trailing control character is written as it will be read again."""
+    text = '---\nauthors:\n- "0\\r"\n- " "\n---\n\n'
+    once = normalize_text(text, "doc.txt")
+    assert once.meta["authors"] == ["0"]
+    assert normalize_text(once.to_text(), "doc.txt").to_text() == once.to_text()

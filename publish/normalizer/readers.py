@@ -112,9 +112,11 @@ class WikiReader(Reader):
                 line = _key_line(fm_text or "", key, first_line=2)
                 raise InputError(f"{key!r} is not a date: {fm[key]!r}", path, line)
             draft.meta["published"] = published
-        for key in ("authors", "speakers"):
+        for key in ("authors", "speakers"):  # names as the field type reads them back
             if isinstance(fm.get(key), list):
-                draft.meta[key] = [str(v) for v in fm[key]]
+                names = [str(v).strip() for v in fm[key] if not patterns.is_blank(str(v))]
+                if names:
+                    draft.meta[key] = names
         items = self._items(body, first_line, draft)
         items = drop_empty_sections(items)
         draft.blocks = [i.block for i in items if i.block is not None]
