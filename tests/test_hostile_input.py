@@ -38,7 +38,11 @@ from publish.resources import bundled_templates
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
 TABLE = BAD / "cases.yaml"
-CASES: list[dict[str, Any]] = yaml.safe_load(TABLE.read_text(encoding="utf-8"))["cases"]
+TABLES = [TABLE, *sorted((BAD / "cases").glob("*.yaml"))]
+"""cases.yaml, then one table per class of attack in cases/ (same fields)."""
+CASES: list[dict[str, Any]] = [
+    case for table in TABLES for case in yaml.safe_load(table.read_text(encoding="utf-8"))["cases"]
+]
 KINDS = {"raw", "topic-file", "profile", "template", "overrides", "output"}
 TOPIC_OUT = Path("dist/ketamine-depression")
 Run = Callable[..., subprocess.CompletedProcess[str]]
@@ -439,7 +443,7 @@ def test_every_case_is_complete_and_every_fixture_is_used() -> None:
             if "from" in step:
                 assert (BAD / step["from"]).is_file(), step["from"]
                 used.add(step["from"])
-    committed = {str(p.relative_to(BAD)) for p in BAD.rglob("*") if p.is_file() and p != TABLE}
+    committed = {str(p.relative_to(BAD)) for p in BAD.rglob("*") if p.is_file() and p not in TABLES}
     assert committed == used
 
 
