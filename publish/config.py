@@ -7,6 +7,7 @@ never silently drops a clinic's phone number or crisis line.
 from __future__ import annotations
 
 import base64
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -110,9 +111,28 @@ def _logo(value: Any, path: Path) -> str:
         )
     if not logo.is_file():
         raise ProfileError(f"profile field 'logo': no such file {value!r}", path)
-    data = logo.read_bytes()
-    if len(data) > MAX_LOGO_BYTES:
-        raise ProfileError(f"profile field 'logo': file is over {MAX_LOGO_BYTES} bytes", path)
+    data = _read_logo(logo, value, path)
     if kind == "image/png" and not data.startswith(b"\x89PNG\r\n\x1a\n"):
         raise ProfileError(f"profile field 'logo': {value!r} is not a PNG file", path)
     return f"data:{kind};base64,{base64.b64encode(data).decode()}"
+
+
+def _read_logo(logo: Path, value: str, path: Path) -> bytes:
+    """The logo's bytes, its size checked before reading so a huge file is never read whole.
+
+    The size comes from the open file (no race with a file swapped in between), and at most
+    one byte over the limit is read even if the file grows while it is read.
+    """
+    too_big = f"profile field 'logo': file is over {MAX_LOGO_BYTES} bytes"
+    try:
+        with logo.open("rb") as handle:
+            if os.fstat(handle.fileno()).st_size > MAX_LOGO_BYTES:
+                raise ProfileError(too_big, path)
+            data = handle.read(MAX_LOGO_BYTES + 1)
+    except OSError as exc:
+        raise ProfileError(
+            f"profile field 'logo': cannot read {value!r}: {exc.strerror}", path
+        ) from exc
+    if len(data) > MAX_LOGO_BYTES:
+        raise ProfileError(too_big, path)
+    return data

@@ -81,11 +81,38 @@ class WikiReader(Reader):
 
     kind = "wiki-page"
     other_kinds = ("video-summary",)
-    _FROM = re.compile(
-        r"^From:\s*(?:\[\[(?P<link>[^\]|]+)(?:\|[^\]]*)?\]\]|(?P<plain>[^<]+?))\s*(?:<br\s*/?>)?\s*$",
-        re.I,
-    )
-    _HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
+    _FROM = re.compile(r"^From:\s*(?P<rest>.*)$", re.I)
+    _FROM_LINK = re.compile(r"\[\[(?P<link>[^\]|]+)(?:\|[^\]]*)?\]\]")
+    _BREAK = re.compile(r"<br\s*/?>", re.I)
+    _HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.*)$")
+
+    @classmethod
+    def _from(cls, line: str) -> str | None:
+        """The channel a `From: [[channel]]` (or `From: Channel<br>`) line names.
+
+        The line is taken apart step by step: one pattern with optional white space and an
+        optional `<br>` around a lazy name backtracks cubically on a long run of spaces.
+        """
+        match = cls._FROM.match(line)
+        if not match:
+            return None
+        rest = match.group("rest").rstrip()
+        tag = rest.rfind("<")
+        if tag >= 0 and cls._BREAK.fullmatch(rest, tag):
+            rest = rest[:tag].rstrip()
+        link = cls._FROM_LINK.fullmatch(rest)
+        if link:
+            return link.group("link").strip()
+        return rest if rest and "<" not in rest else None
+
+    @classmethod
+    def _heading(cls, line: str) -> tuple[int, str] | None:
+        """(level, text) of an ATX heading; closing `#`s and white space around them dropped."""
+        match = cls._HEADING.match(line)
+        if not match:
+            return None
+        text = match.group("text").rstrip().rstrip("#").rstrip()
+        return len(match.group("hashes")), text
 
     def matches(self, text: str, chunks: list[Chunk]) -> bool:
         return frontmatter.split(text)[0] is not None
@@ -128,18 +155,16 @@ class WikiReader(Reader):
     def _items(self, body: str, first_line: int, draft: Draft) -> list[Item]:
         items: list[Item] = []
         for chunk in self._chunks(body, first_line):
-            from_line = self._FROM.match(chunk.text) if chunk.is_single_line else None
-            if from_line and not draft.meta.get("publisher"):
-                draft.meta["publisher"] = (
-                    from_line.group("link") or from_line.group("plain")
-                ).strip()
+            channel = self._from(chunk.text) if chunk.is_single_line else None
+            if channel and not draft.meta.get("publisher"):
+                draft.meta["publisher"] = channel
                 items.append(Item(chunk.line, chunk.raw, removal=_metadata(chunk)))
                 continue
-            heading = self._HEADING.match(chunk.text) if chunk.is_single_line else None
+            heading = self._heading(chunk.text) if chunk.is_single_line else None
             block: Block
             if heading:
-                level = len(heading.group("hashes"))
-                text = self._inline(heading.group("text"), chunk.line, draft)
+                level = heading[0]
+                text = self._inline(heading[1], chunk.line, draft)
                 if level == 1 and draft.title and text == draft.title:
                     items.append(Item(chunk.line, chunk.raw, removal=_metadata(chunk)))
                     continue
@@ -160,7 +185,7 @@ class WikiReader(Reader):
             current: list[str] = []
             start = chunk.line
             for offset, line in enumerate(chunk.lines):
-                if self._HEADING.match(line.strip()) or self._FROM.match(line.strip()):
+                if self._heading(line.strip()) or self._from(line.strip()):
                     if current:
                         result.append(Chunk(tuple(current), start))
                     result.append(Chunk((line.strip(),), chunk.line + offset))
@@ -229,7 +254,7 @@ class ExplainerReader(Reader):
 
     def matches(self, text: str, chunks: list[Chunk]) -> bool:
         first = _single(chunks, 0) or ""
-        if rules.EXPLAINS_TITLE.match(first):
+        if rules.explains_title(first):
             return True
         return any(rules.MORE_INFO_LINK.match(c.text) for c in chunks[:3])
 
@@ -237,10 +262,9 @@ class ExplainerReader(Reader):
         draft = Draft(kind=self.kind)
         rest = list(chunks)
         first = _single(rest, 0)
-        title = rules.EXPLAINS_TITLE.match(first or "")
+        title = rules.explains_title(first or "")
         if title:
-            draft.title = title.group("title").strip()
-            draft.meta["publisher"] = title.group("publisher").strip()
+            draft.title, draft.meta["publisher"] = title
             draft.removed.append(_metadata(rest.pop(0)))
         elif first and rules.looks_like_heading(first):
             draft.title = first
@@ -270,9 +294,29 @@ class ArticleReader(Reader):
     """A web article: title line, 'Jan 3, 2024 | Category', short-line headings, tips, ads."""
 
     kind = "web-article"
-    _BYLINE = re.compile(
-        r"^By\s+(?P<names>[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:\s*(?:,|and)\s*[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})*)$"
-    )
+    _AUTHOR_WORD = re.compile(r"[A-Z][\w.'-]+")
+
+    @classmethod
+    def _authors(cls, line: str) -> list[str] | None:
+        """The names of a `By Jane Doe, John Roe and Ann Lee` line: one to four capitalised
+        words each, separated by commas or 'and'.
+
+        Read word by word: the single pattern this replaces let 'and' be part of a name or
+        a separator, which backtracks exponentially ('By AandAandA…x' never ends).
+        """
+        if not line.startswith("By") or not line[2:3].isspace() or line[-1].isspace():
+            return None
+        names: list[list[str]] = [[]]
+        for word in line[2:].replace(",", " , ").split():
+            if word in (",", "and"):
+                names.append([])
+            elif cls._AUTHOR_WORD.fullmatch(word) and len(names[-1]) < 4:
+                names[-1].append(word)
+            else:
+                return None
+        if not all(names):
+            return None
+        return [" ".join(name) for name in names]
 
     def _byline(self, chunks: list[Chunk]) -> re.Match[str] | None:
         text = _single(chunks, 1)
@@ -290,9 +334,9 @@ class ArticleReader(Reader):
         draft.meta["category"] = byline.group("category").strip()
         draft.removed.extend(_metadata(c) for c in chunks[:2])
         rest = chunks[2:]
-        author = self._BYLINE.match(_single(rest, 0) or "")
-        if author:
-            draft.meta["authors"] = re.split(r"\s*(?:,|\band\b)\s*", author.group("names"))
+        authors = self._authors(_single(rest, 0) or "")
+        if authors:
+            draft.meta["authors"] = authors
             draft.removed.append(_metadata(rest.pop(0)))
         return _finish_plain(draft, rest)
 

@@ -26,8 +26,13 @@ _DATE_FORMATS = (
 )
 
 
+_MAX_DATE_CHARS = 60
+
+
 def parse_date(text: str) -> date | None:
     """A calendar date written in one of the common web and podcast forms."""
+    if len(text) > _MAX_DATE_CHARS:  # no date is written this long; spares strptime the text
+        return None
     cleaned = re.sub(r"\s+", " ", text.strip().rstrip("."))
     cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", cleaned)
     cleaned = re.sub(r"(?<=[A-Za-z])\.", "", cleaned)  # Aug. 6, 2023
@@ -44,8 +49,37 @@ DATE_AND_CATEGORY = re.compile(r"^(?P<date>[^|]{6,30}?)\s*\|\s*(?P<category>[^|]
 
 # --- titles, links, people -------------------------------------------------
 
-EXPLAINS_TITLE = re.compile(r"^(?P<title>.+)\s+[–—-]\s+(?P<publisher>[^–—]+?)\s+Explains\.?$")
-"""A video series title: 'Ketamine & Depression: How it Works – Yale Medicine Explains'."""
+_EXPLAINS = "Explains"
+_DASHES = "–—-"
+
+
+def explains_title(text: str) -> tuple[str, str] | None:
+    """(title, publisher) of a video series title: 'How it Works – Yale Medicine Explains'.
+
+    The title ends at the last dash with white space on both sides after which the publisher
+    has no en or em dash; an optional full stop follows 'Explains'. Written as string scans,
+    not a regular expression: the pattern `(.+)\\s+[–—-]\\s+([^–—]+?)\\s+Explains` tries every
+    dash, each with a scan to the end, which is quadratic in the number of ' - ' in a line.
+    """
+    if "\n" in text:
+        return None
+    body = text[:-1] if text.endswith(".") else text
+    if not body.endswith(_EXPLAINS):
+        return None
+    before = body[: -len(_EXPLAINS)]
+    head = before.rstrip()
+    if head == before or not head:
+        return None
+    last_long_dash = max(head.rfind("–"), head.rfind("—"))
+    at = len(head) - 1
+    while at > 0 and at >= last_long_dash:
+        if head[at] in _DASHES and head[at - 1].isspace() and head[at + 1 : at + 2].isspace():
+            title, publisher = head[:at].strip(), head[at + 1 :].strip()
+            if title and publisher:
+                return title, publisher
+        at -= 1
+    return None
+
 
 MORE_INFO_LINK = re.compile(
     r"^For more information\b.*?\bvisit:?\s+(?P<url>https?://\S+?)[.,;)]?$", re.I
@@ -137,7 +171,13 @@ DANGEROUS_ELEMENT = re.compile(
     r"<(script|style|iframe|object|embed|noscript)\b.*?(?:</\1\s*>|\Z)", re.I | re.S
 )
 TAG = re.compile(r"</?[A-Za-z][^<>]*>|<!--.*?-->", re.S)
-WIKILINK = re.compile(r"\s*\[\[(?P<target>[^\[\]|]+)(?:\|(?P<label>[^\[\]]+))?\]\]")
+_ELEMENT_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+"""TAG without comments: used after the last '-->', where an unclosed '<!--' would make
+TAG scan to the end of the text from each one (quadratic)."""
+WIKILINK = re.compile(r"(?<!\s)\s*\[\[(?P<target>[^\[\]|]+)(?:\|(?P<label>[^\[\]]+))?\]\]")
+"""A wiki link with the white space before it. The look-behind starts a match only at the
+start of a run of white space, so a long run is scanned once, not once per character."""
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"(?<!\s)\s+([.,;:!?])")
 
 SELF = "@@SELF"
 """Placeholder for the source's own id in timestamp citations, filled in once the id is known."""
@@ -163,10 +203,12 @@ def strip_markup(text: str, line: int) -> tuple[str, list[Removal]]:
     """
     removed = [Removal("markup", m.group(0), line) for m in DANGEROUS_ELEMENT.finditer(text)]
     text = DANGEROUS_ELEMENT.sub(" ", text)
-    tags = TAG.findall(text)
+    end = text.rfind("-->") + 3 if "-->" in text else 0
+    head, tail = text[:end], text[end:]  # no tag spans the end of the last '-->'
+    tags = TAG.findall(head) + _ELEMENT_TAG.findall(tail)
     if tags:
         removed.append(Removal("markup", " ".join(dict.fromkeys(tags)), line))
-    text = TAG.sub(" ", text)
+    text = TAG.sub(" ", head) + _ELEMENT_TAG.sub(" ", tail)
     return re.sub(r"[ \t]{2,}", " ", text).strip(), removed
 
 
@@ -185,7 +227,7 @@ def strip_wikilinks(text: str) -> tuple[str, list[str]]:
         return f" {label.strip()}" if label else ""
 
     text = WIKILINK.sub(replace, text)
-    return re.sub(r"\s+([.,;:!?])", r"\1", text).strip(), targets
+    return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", text).strip(), targets
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_<>\[\]])")
