@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from publish import __version__, manifest, outdir
+from publish import __version__, fsutil, manifest, outdir
 from publish.errors import PublishError, ReleaseError, UsageError
 from publish.profile import DEFAULT, PAPERS, Profile
 from publish.project import TOPIC_FILE, Project
@@ -156,6 +156,8 @@ def _unchanged(
     if topic_id is None:
         return None
     target = out / topic_id
+    if not fsutil.plain_folder(target):
+        return None  # a linked output folder is refused by the full path, never read
     entries = manifest.current_entries(target)
     if not set(only) <= set(entries):
         return None

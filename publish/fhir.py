@@ -40,9 +40,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from publish import outdir
 from publish.errors import ContentError
-from publish.fsutil import write_atomic
-from publish.manifest import Manifest
+from publish.fsutil import read_no_follow, refuse_link, write_atomic
+from publish.manifest import MANIFEST, Manifest
 from publish.project import TOPIC_FILE
 from publish.render import registry
 from publish.topic import Control, load_control
@@ -96,7 +97,7 @@ def document_reference(
         raise ContentError(f"no FHIR description for artifact {name!r}", artifact_path)
     if not embed and not url:
         raise ValueError("a DocumentReference needs a url unless the file is embedded")
-    data = artifact_path.read_bytes()
+    data = read_no_follow(artifact_path)
     if "sha256" in entry and hashlib.sha256(data).hexdigest() != entry["sha256"]:
         raise ContentError(
             "artifact no longer matches its manifest sha256; run publish build first",
@@ -185,6 +186,8 @@ def read_manifest(control: Control, folder: Path) -> list[dict[str, Any]]:
         raise ContentError(stale, built.path)
     for entry in built.damaged():
         path = built.file(entry)
+        if path.is_symlink():
+            raise refuse_link(path)
         if not path.is_file():
             raise ContentError(
                 "artifact listed in the manifest is missing; run publish build first", path
@@ -198,23 +201,34 @@ def read_manifest(control: Control, folder: Path) -> list[dict[str, Any]]:
 def export_topic(
     topic_dir: Path, dist: Path, out: Path | None = None, *, embed: bool = False
 ) -> list[Path]:
-    """Write one topic's DocumentReferences and Bundle; nothing is written if a check fails."""
+    """Write one topic's DocumentReferences and Bundle; nothing is written if a check fails.
+
+    The topic's build lock is held from reading the manifest to the last file written, so
+    a build running at the same time cannot swap the folder in between. Files go below
+    OUT (or DIST) through real folders only: a symlink at `<id>` or `fhir` is refused.
+    """
     control, _ = load_control(Path(topic_dir) / TOPIC_FILE)
-    folder = Path(dist) / control.id
-    entries = read_manifest(control, folder)
-    target = Path(out) / control.id if out is not None else folder / "fhir"
-    files: list[tuple[Path, dict[str, Any]]] = []
-    for entry in entries:
-        artifact = folder / str(entry["file"])
-        path = target / f"{entry['name']}.documentreference.json"
-        url = None if embed else relative_url(artifact, path.parent)
-        files.append((path, document_reference(control, entry, artifact, embed=embed, url=url)))
-    collection = bundle(
-        [ref for _, ref in files], bundle_id=fhir_id(control.id, "bundle", control.version)
-    )
-    files.append((target / BUNDLE_FILE, collection))
-    for path, resource in files:
-        write_atomic(path, dumps(resource))
+    dist = Path(dist)
+    folder = dist / control.id
+    if not dist.is_dir():
+        raise ContentError("no manifest; run publish build first", folder / MANIFEST)
+    root = Path(out) if out is not None else dist
+    target = root / control.id if out is not None else folder / "fhir"
+    with outdir.locked(folder):
+        entries = read_manifest(control, folder)
+        files: list[tuple[Path, dict[str, Any]]] = []
+        for entry in entries:
+            artifact = folder / str(entry["file"])
+            path = target / f"{entry['name']}.documentreference.json"
+            url = None if embed else relative_url(artifact, path.parent)
+            reference = document_reference(control, entry, artifact, embed=embed, url=url)
+            files.append((path, reference))
+        collection = bundle(
+            [ref for _, ref in files], bundle_id=fhir_id(control.id, "bundle", control.version)
+        )
+        files.append((target / BUNDLE_FILE, collection))
+        for path, resource in files:
+            write_atomic(path, dumps(resource), root=root)
     return [path for path, _ in files]
 
 

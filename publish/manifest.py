@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from publish import __version__
-from publish.errors import ContentError
+from publish.errors import ContentError, OutputError
+from publish.fsutil import read_no_follow
 from publish.resources import bundled_templates, template_file
 
 if TYPE_CHECKING:
@@ -50,7 +51,8 @@ def input_hash(files: Iterable[Path], artifact: Artifact, options: Options) -> s
 
 
 def sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The file's sha256; a symlink in its place is never followed (it was not built here)."""
+    return hashlib.sha256(read_no_follow(path)).hexdigest()
 
 
 def entry(rendered: RenderedFile, key: str) -> dict[str, Any]:
@@ -127,8 +129,12 @@ class Manifest:
     def load(cls, folder: Path) -> Manifest:
         """Read `folder/manifest.json`; a missing or damaged manifest is a ContentError."""
         path = Path(folder) / MANIFEST
+        if Path(folder).is_symlink():
+            raise ContentError("refused: the output folder is a symbolic link", folder)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(read_no_follow(path).decode("utf-8"))
+        except OutputError as exc:
+            raise ContentError("refused: the manifest is a symbolic link", path) from exc
         except FileNotFoundError as exc:
             raise ContentError("no manifest; run publish build first", path) from exc
         except (OSError, ValueError) as exc:
@@ -145,7 +151,9 @@ class Manifest:
     def matches(self, item: dict[str, Any]) -> bool:
         """Whether the entry's file is there, byte for byte as built."""
         path = self.file(item)
-        return path.is_file() and sha256_file(path) == item["sha256"]
+        if path.is_symlink() or not path.is_file():
+            return False
+        return sha256_file(path) == item["sha256"]
 
     def intact(self) -> dict[str, dict[str, Any]]:
         """Entries, by artifact name, whose files are still there unchanged."""

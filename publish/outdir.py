@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from publish import fsutil
 from publish.errors import OutputError
 
 _AT_FDCWD = -100
@@ -26,21 +27,37 @@ _RENAME_EXCHANGE = 2
 
 @contextmanager
 def locked(target: Path) -> Iterator[None]:
-    """Hold `.<name>.lock` beside the folder; a second build of the same topic is refused."""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(target.parent / f".{target.name}.lock", "a+b")  # noqa: SIM115
-    except OSError as exc:
-        raise OutputError(f"cannot write: {exc.strerror or exc}", target.parent) from exc
-    with handle:
+    """Hold `.<name>.lock` beside the folder; a second build of the same topic is refused.
+
+    The lock file is opened with O_NOFOLLOW (a symlink there is refused, so no file is
+    ever created elsewhere), and `target` must be a real folder or absent, never a link.
+    """
+    check_folder(target)
+    lock = target.parent / f".{target.name}.lock"
+    with fsutil.open_folder(target.parent, target.parent) as folder:
+        try:
+            fd = fsutil.open_file_in(folder, lock, os.O_RDWR | os.O_CREAT)
+        except OSError as exc:
+            raise OutputError(f"cannot write: {exc.strerror or exc}", lock) from exc
+    with os.fdopen(fd, "r+b") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise OutputError(
                 "another build is writing this folder; try again when it ends", target
             ) from None
+        check_folder(target)  # as it is now that no other build can change it
         _remove_leftovers(target)
         yield
+
+
+def check_folder(target: Path) -> None:
+    """Refuse an output folder that is a symlink (to a folder, a file or nothing) or a file:
+    its files would be published from, or written to, somewhere else."""
+    if target.is_symlink():
+        raise fsutil.refuse_link(target)
+    if target.exists() and not target.is_dir():
+        raise OutputError("cannot write: not a folder", target)
 
 
 def _remove_leftovers(target: Path) -> None:
@@ -73,6 +90,7 @@ def _fsync_dir(folder: Path) -> None:
 def commit(target: Path, files: dict[str, bytes], remove: Iterable[str] = ()) -> None:
     """Make `target` hold `files` plus whatever else it held (less `remove`), atomically."""
     dropped = set(remove)
+    check_folder(target)
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
     except OSError as exc:

@@ -25,7 +25,7 @@ from urllib.parse import quote, unquote, urlsplit
 import jinja2
 
 from publish.errors import EXIT_USAGE, ContentError, PublishError
-from publish.project import TOPIC_FILE, Project
+from publish.project import TOPIC_FILE, Project, topic_folder
 from publish.render import registry
 from publish.render.html import render as render_template
 from publish.render.html import template_file
@@ -134,9 +134,7 @@ class PreviewServer:
         log: Callable[[str], None] | None = None,
         project: Project | None = None,
     ) -> None:
-        self.topic_dir = Path(topic_dir)
-        if not self.topic_dir.is_dir():
-            raise ContentError("no such topic folder", self.topic_dir)
+        self.topic_dir = topic_folder(topic_dir)  # what build refuses, preview refuses
         self.host = host
         self.port = port
         self.log = log or (lambda line: None)
