@@ -30,11 +30,24 @@ def find_profile(folder: Path) -> Path | None:
     return None
 
 
+def _text(path: Path) -> str:
+    """The profile's text. TOML is UTF-8; a byte order mark, which some editors save at the
+    start, is read past rather than reported as a bad first line."""
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ProfileError("saved as UTF-16; TOML files must be UTF-8 (save it as UTF-8)", path)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ProfileError("not valid UTF-8; TOML files must be UTF-8", path, line) from exc
+
+
 def _read(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ProfileError(f"cannot read profile: {exc}", path) from exc
+        return tomllib.loads(_text(path))
+    except OSError as exc:
+        raise ProfileError(f"cannot read profile: {exc.strerror or exc}", path) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(f"not valid TOML: {exc}", path) from exc
 
@@ -87,7 +100,7 @@ def _line(path: Path, table: str | None, loc: tuple[str | int, ...]) -> int | No
     key = re.escape(str(loc[0]))
     assignment = re.compile(rf"^\s*(?:{key}|\"{key}\")\s*=")
     current = None
-    text = path.read_text(encoding="utf-8")  # already read once, so readable
+    text = _text(path)  # already read once, so readable
     for number, line in enumerate(text.splitlines(), start=1):
         header = _HEADER.match(line)
         if header:

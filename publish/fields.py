@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar, get_args
 
@@ -34,7 +34,17 @@ from pydantic_core import PydanticCustomError
 
 from publish.errors import PublishError
 from publish.normalizer.model import FLAGS, KINDS, REASONS
-from publish.patterns import DATE, LANGUAGE, SHA256, SLUG, URL, VIDEO_ID, VISIBLE, is_blank
+from publish.patterns import (
+    DATE,
+    LANGUAGE,
+    SHA256,
+    SLUG,
+    URL,
+    VIDEO_ID,
+    VISIBLE,
+    describe_control,
+    is_blank,
+)
 from publish.profile import PAPERS
 
 # --- checks: each takes what a YAML or TOML loader gives and returns the field's value --------
@@ -55,8 +65,13 @@ def _what(value: Any) -> str:
 
 
 def _string(value: Any) -> str:
+    """Text as written; never a control character, lone surrogate or noncharacter, which no
+    artifact can print (the EPUB's XML cannot even hold most of them)."""
     if not isinstance(value, str):
         fail(f"must be text, not {_what(value)}")
+    problem = describe_control(value)
+    if problem:
+        fail(f"must not hold an {problem}")
     return value
 
 
@@ -89,9 +104,26 @@ def _date(value: Any) -> date:
 
 
 def _version(value: Any) -> str:
+    """Version text. An unquoted number is refused: YAML reads `1.10` as 1.1 and `010` as 8,
+    so two versions would print (and identify the e-book) the same."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
+        fail(
+            f'must be text in quotes, such as "1.2.0": unquoted, YAML read it as the number '
+            f"{value} (1.10 would become 1.1, and 010 would become 8)"
+        )
     return _text(value)
+
+
+LATEST_ZONE = timedelta(hours=14)
+"""The earliest time zone (UTC+14): a date that is today anywhere on Earth is not refused."""
+
+
+def not_future(day: date) -> date:
+    """A date that has already happened somewhere on Earth; later ones are refused."""
+    latest = (datetime.now(UTC) + LATEST_ZONE).date()
+    if day > latest:
+        fail(f"must not be in the future, not {day.isoformat()}")
+    return day
 
 
 def _lines(value: Any) -> tuple[str, ...]:
@@ -145,8 +177,14 @@ IsoDateText = Annotated[
     str, PlainValidator(lambda v: _date(v).isoformat()), _string_schema(DATE, format="date")
 ]
 """The same date, kept as its ISO text, for front matter that is written back out."""
-Version = Annotated[str, PlainValidator(_version), WithJsonSchema({"type": ["string", "number"]})]
-"""1.2.0, or a number YAML read from 1.2: text either way."""
+Version = Annotated[str, PlainValidator(_version), _string_schema(VISIBLE)]
+"""1.2.0 or "1.10": always text, so YAML cannot turn 1.10 into 1.1."""
+PastDate = Annotated[
+    date, PlainValidator(lambda v: not_future(_date(v))), _string_schema(DATE, format="date")
+]
+"""A date that has happened (an update, an approval): a later one is a typo or a forgery."""
+PlainText = Annotated[str, PlainValidator(_string), WithJsonSchema({"type": "string"})]
+"""Text kept exactly as written (removed raw text), but printable."""
 Names = list[Text]
 """People: each a non-blank name."""
 Lines = Annotated[
@@ -185,14 +223,16 @@ class TopicFields(Fields):
     summary: Text | None = _about("One or two sentences on what the topic covers.", default=None)
     version: Version = _about("The document's version, such as 1.2.0.")
     status: Status = _about("draft until a clinician approves the text.")
-    updated: IsoDate = _about("When the text last changed; the date printed on artifacts.")
+    updated: PastDate = _about(
+        "When the text last changed; the date printed on artifacts. Not in the future."
+    )
     approved_by: Text | None = _about(
         "Who approved the text; required when status is approved.",
         default=None,
         validate_default=True,
     )
-    approved_on: IsoDate | None = _about(
-        "When the text was approved; required when status is approved.",
+    approved_on: PastDate | None = _about(
+        "When the text was approved; required when status is approved. Not in the future.",
         default=None,
         validate_default=True,
     )
@@ -262,7 +302,7 @@ class RemovalFields(Fields):
     """One piece of raw text that is not in the body, and why."""
 
     reason: Reason = _about("Why the text was removed.")
-    text: str = _about("The removed text exactly as it appeared in the raw file.")
+    text: PlainText = _about("The removed text exactly as it appeared in the raw file.")
     line: int | None = _about(
         "1-based line in the raw file where the removed text starts.", default=None, ge=1
     )
@@ -371,6 +411,9 @@ def _message(model: type[BaseModel], error: Mapping[str, Any], name: Callable[[L
         detail = error["ctx"]["message"]
     elif kind in ("model_type", "dict_type", "model_attributes_type"):
         detail = "must be a mapping of fields"
+    elif kind == "invalid_key":
+        where = f" in {name(loc[:-1])}" if loc[:-1] else ""
+        return f"field names must be text{where}, not {loc[-1]!r}"
     else:
         detail = str(error["msg"]).replace("Input should be", "must be")
     return f"{name(loc)} {detail}" if loc else detail

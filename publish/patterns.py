@@ -60,6 +60,38 @@ def is_video_id(text: str) -> bool:
     return re.fullmatch(VIDEO_ID, text) is not None
 
 
+CONTROL = (
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    r"\ufffe\uffff\U0001fffe\U0001ffff\U0010fffe\U0010ffff]"
+)
+"""Never in text a person writes: control characters other than tab and line ends (NUL,
+escape, C1 controls), lone surrogates, and noncharacters (U+FFFE). XML, and so the EPUB,
+cannot hold most of them, and none of them prints."""
+
+_CONTROL = re.compile(CONTROL)
+
+
+def find_control(text: str) -> tuple[str, int, int] | None:
+    """The first character `CONTROL` refuses, as ("U+0000", line, column), or None."""
+    match = _CONTROL.search(text)
+    if match is None:
+        return None
+    line = text.count("\n", 0, match.start()) + 1
+    column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+    return f"U+{ord(match.group()):04X}", line, column
+
+
+def describe_control(text: str) -> str | None:
+    """The problem in words, "unprintable character U+0000 at character 5" (or "at line 2,
+    column 5" in text of several lines), or None when there is none."""
+    found = find_control(text)
+    if found is None:
+        return None
+    code, line, column = found
+    where = f"line {line}, column {column}" if "\n" in text else f"character {column}"
+    return f"unprintable character {code} at {where}"
+
+
 def is_blank(text: str) -> bool:
     """Nothing a reader can see: only whitespace or invisible characters."""
     return re.search(VISIBLE, text) is None

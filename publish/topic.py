@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from publish import frontmatter
 from publish.citations import Cite, check_keys
@@ -19,7 +18,7 @@ from publish.fsutil import require_inside
 from publish.normalizer import parse_normalized
 from publish.normalizer.model import NormalizedSource
 from publish.normalizer.rawtext import decode, read_raw
-from publish.patterns import SLUG
+from publish.patterns import SLUG, describe_control, find_control
 from publish.project import TOPIC_FILE, Project
 
 
@@ -58,6 +57,8 @@ class GlossaryEntry:
     term: str
     definition: str
     cite: tuple[str, ...]
+    line: int | None = None
+    """Where the entry starts in glossary.yaml, for a finding about it."""
 
 
 @dataclass(frozen=True)
@@ -101,14 +102,32 @@ def peek_id(folder: Path) -> str | None:
 
 
 def _read_text(path: Path) -> str:
+    """A topic file's text; an unprintable character is an error at its line (the EPUB's XML
+    cannot hold most of them, and none prints)."""
     if not path.is_file():
         raise ContentError("missing file", path)
-    return decode(read_raw(require_inside(path, path.parent)), path)
+    text = decode(read_raw(require_inside(path, path.parent)), path)
+    found = find_control(text)
+    if found:
+        code, line, column = found
+        raise ContentError(f"unprintable character {code} at column {column}", path, line)
+    return text
 
 
-def _yaml(path: Path) -> Any:
-    text = _read_text(path)
-    return frontmatter.load_any(text, path)
+def check_no_code(markdown: str, path: Path) -> None:
+    """Code blocks (fenced or indented) are refused: they print verbatim, outside every rule
+    the text is held to, so a claim in one would reach a reader uncited."""
+    from markdown_it import MarkdownIt
+
+    for token in MarkdownIt("commonmark", {"html": False}).parse(markdown):
+        if token.type in ("fence", "code_block"):
+            line = token.map[0] + 1 if token.map else None
+            kind = "a fenced" if token.type == "fence" else "an indented (4 spaces or a tab)"
+            raise ContentError(
+                f"{kind} code block in topic text; write it as a cited paragraph or list",
+                path,
+                line,
+            )
 
 
 def load_control(path: Path) -> tuple[Control, list[str] | None]:
@@ -166,20 +185,29 @@ def load_sources(folder: Path, wanted: list[str] | None) -> tuple[NormalizedSour
 def load_glossary(path: Path, known: set[str]) -> tuple[GlossaryEntry, ...]:
     if not path.is_file():
         return ()
-    data = _yaml(path) or []
+    text = _read_text(path)
+    data = frontmatter.load_any(text, path) or []
     if not isinstance(data, list):
         raise ContentError("glossary must be a list of {term, definition, cite}", path)
+    lines = frontmatter.key_lines(text)
     entries = []
     for number, entry in enumerate(data, start=1):
+        line = lines.get((number - 1,))
         if not isinstance(entry, dict) or not entry.get("term") or not entry.get("definition"):
-            raise ContentError(f"glossary entry {number} needs 'term' and 'definition'", path)
+            raise ContentError(f"glossary entry {number} needs 'term' and 'definition'", path, line)
+        for field in ("term", "definition"):
+            problem = describe_control(str(entry[field]))
+            if problem:
+                raise ContentError(
+                    f"glossary entry {number} {field!r} holds an {problem}", path, line
+                )
         cite = tuple(str(k) for k in entry.get("cite") or [])
         for key in cite:
             if key not in known:
                 raise ContentError(
-                    f"unknown citation key @{key} in glossary entry {entry['term']!r}", path
+                    f"unknown citation key @{key} in glossary entry {entry['term']!r}", path, line
                 )
-        entries.append(GlossaryEntry(str(entry["term"]), str(entry["definition"]), cite))
+        entries.append(GlossaryEntry(str(entry["term"]), str(entry["definition"]), cite, line))
     return tuple(sorted(entries, key=lambda e: e.term.lower()))
 
 
@@ -203,6 +231,7 @@ def check_figures(markdown: str, path: Path) -> None:
 def load_text(path: Path, known: set[str]) -> Text:
     markdown = _read_text(path)
     check_figures(markdown, path)
+    check_no_code(markdown, path)
     return Text(path, markdown, tuple(check_keys(markdown, path, known)))
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from publish import frontmatter
 from publish.errors import InputError
+from publish.patterns import find_control
 
 if TYPE_CHECKING:
     from publish.fields import NormalizedFields
@@ -150,11 +151,17 @@ def is_normalized(fm: dict[str, Any] | None) -> bool:
 
 def parse_normalized(text: str, path: Path | str) -> NormalizedSource:
     """Read a normalized file back into a NormalizedSource; every field problem at once."""
-    fm_text, body, _ = frontmatter.split(text)
+    fm_text, body, first_line = frontmatter.split(text)
     fm = frontmatter.load(fm_text or "", path)
     if not is_normalized(fm):
         raise InputError("not a normalized source (needs id, kind, source_file, sha256)", path, 1)
     found = check_front_matter(fm, path, lambda: frontmatter.key_lines(fm_text or "", 2))
+    unprintable = find_control(body)
+    if unprintable:  # the EPUB prints the body as a chapter, and its XML cannot hold these
+        code, line, column = unprintable
+        raise InputError(
+            f"unprintable character {code} at column {column}", path, first_line + line - 1
+        )
     return NormalizedSource(
         id=found.id,
         title=found.title,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 from urllib.parse import urlparse
 
-from publish.errors import ContentError
+from publish.errors import ContentError, UsageError
 from publish.profile import DEFAULT, Profile
 from publish.project import Project
 from publish.topic import Topic
@@ -38,12 +39,34 @@ class Options:
         return (*names, "css/a4.css") if self.paper == "a4" else names
 
 
+LATEST_EPOCH = int(datetime(2107, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp())
+"""The end of 2107: the last time a zip file (the EPUB) can record."""
+
+
+def source_date_epoch() -> datetime | None:
+    """SOURCE_DATE_EPOCH as a time, None when unset or empty; anything else is an error.
+
+    The reproducible-builds specification asks for whole seconds since 1970 written in
+    digits and for a build to stop on a malformed value rather than ignore it: a build
+    that silently used another date would not be the one that was asked for.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return None
+    if not re.fullmatch(r"[0-9]{1,12}", epoch):
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH must be whole seconds since 1970 in digits, not {epoch[:40]!r}"
+        )
+    if int(epoch) > LATEST_EPOCH:
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH {epoch} is after 2107, the last year an EPUB (a zip) can record"
+        )
+    return datetime.fromtimestamp(int(epoch), tz=UTC)
+
+
 def build_time(topic: Topic) -> datetime:
     """The one time written into files: SOURCE_DATE_EPOCH if set, else the topic's update date."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=UTC)
-    return datetime.combine(topic.control.updated, time(), tzinfo=UTC)
+    return source_date_epoch() or datetime.combine(topic.control.updated, time(), tzinfo=UTC)
 
 
 @contextmanager
