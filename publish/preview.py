@@ -31,6 +31,7 @@ from publish.render.html import render as render_template
 from publish.render.html import template_file
 from publish.render.options import Options, Page, figure_path
 from publish.resources import bundled_templates, media_type
+from publish.sanitize import figure_bytes, is_svg
 from publish.topic import Topic, load_topic
 
 DEFAULT_HOST = "127.0.0.1"
@@ -336,7 +337,15 @@ class PreviewServer:
     def topic_file(self, relative: str) -> Response:
         """A file of the topic folder (figures), never anything outside it."""
         path = inside(self.topic_dir, relative)
-        return _file(path) if path is not None else NOT_FOUND
+        if path is None:
+            return NOT_FOUND
+        if is_svg(path.name):  # a figure is shown as the artifacts embed it: sanitized
+            try:
+                data, _ = figure_bytes(path)
+            except (PublishError, OSError):
+                return NOT_FOUND
+            return Response(HTTPStatus.OK, _content_type(path), data)
+        return _file(path)
 
 
 def _content_type(path: Path) -> str:

@@ -211,21 +211,64 @@ def load_glossary(path: Path, known: set[str]) -> tuple[GlossaryEntry, ...]:
     return tuple(sorted(entries, key=lambda e: e.term.lower()))
 
 
+MAX_FIGURE_BYTES = 2 * 1024 * 1024
+"""A figure larger than this is refused before it is read (a diagram is a few kilobytes)."""
+
+
 IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?(?P<src>[^)\s>]*)")
+"""An inline image as written, even one CommonMark would not load (`file:`, `javascript:`)."""
+
+
+def _images(markdown: str) -> list[tuple[str, int]]:
+    """Every image of the text, inline or reference-style (`![x][r]`), with its line.
+
+    Found as written and by the same CommonMark parser the renderers use, so no spelling
+    of an image escapes the rule.
+    """
+    from markdown_it import MarkdownIt
+
+    found = [
+        (m.group("src"), markdown.count("\n", 0, m.start()) + 1) for m in IMAGE.finditer(markdown)
+    ]
+    for block in MarkdownIt("commonmark", {"html": False}).parse(markdown):
+        line = block.map[0] + 1 if block.map else 1
+        stack = list(block.children or [])
+        while stack:
+            token = stack.pop()
+            if token.type == "image":
+                found.append((str(token.attrGet("src")), line))
+            stack.extend(token.children or [])
+    return sorted(found, key=lambda pair: pair[1])
 
 
 def check_figures(markdown: str, path: Path) -> None:
-    """Every figure is a relative path inside the topic folder: never a URL or a system file."""
-    for match in IMAGE.finditer(markdown):
-        src = match.group("src")
-        line = markdown.count("\n", 0, match.start()) + 1
-        target = (path.parent / src).resolve()
-        if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", src) or src.startswith(("/", "\\")):
+    """Every figure is a relative path inside the topic folder: never a URL or a system file.
+
+    An SVG figure must be one the sanitizer can read (no entities, well formed); what it
+    would remove from it is reported when an artifact embeds it.
+    """
+    from urllib.parse import unquote
+
+    from publish.sanitize import figure_bytes
+
+    folder = path.parent.resolve()
+    for src, line in _images(markdown):
+        plain = unquote(src)
+        if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", plain) or plain.startswith(("/", "\\")):
             raise ContentError(
                 f"figure {src!r} must be a relative path inside the topic folder", path, line
             )
-        if not target.is_relative_to(path.parent.resolve()) or not target.is_file():
+        target = (path.parent / plain).resolve()
+        if not target.is_relative_to(folder) or not target.is_file():
             raise ContentError(f"figure {src!r} not found inside the topic folder", path, line)
+        if target.stat().st_size > MAX_FIGURE_BYTES:
+            raise ContentError(
+                f"figure {src!r} is over {MAX_FIGURE_BYTES // (1024 * 1024)} MiB", path, line
+            )
+        try:
+            figure_bytes(target)
+        except ContentError as exc:
+            raise ContentError(f"figure {src!r}: {exc.raw}", path, line) from exc
 
 
 def load_text(path: Path, known: set[str]) -> Text:

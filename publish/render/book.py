@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from publish.citations import Cite, Numbering, deep_link, kind_label
+from publish.normalizer.model import NormalizedSource
 from publish.render.context import appraisal, base_context, references, render_text
 from publish.render.html import render
 from publish.render.markdown import to_html
@@ -31,6 +32,8 @@ class Book:
     chapters: list[Chapter]
     cited: tuple[str, ...]
     """Sources cited by the guide and the clinician summary, in order of first citation."""
+    warnings: tuple[str, ...] = ()
+    """Images in sources that were refused (shown as their alternative text)."""
 
 
 def _timestamp_links(topic: Topic) -> Callable[[list[Cite]], str]:
@@ -74,7 +77,7 @@ def chapters(topic: Topic, options: Options, image_src: Callable[[str], str]) ->
     result.append(
         page("guide.xhtml", "Patient guide", "epub/text.html", body=guide.html, appraisal=None)
     )
-    clinician = render_text(topic, topic.clinician, numbering, "references.xhtml")
+    clinician = render_text(topic, topic.clinician, numbering, "references.xhtml", image_src)
     result.append(
         page(
             "clinician.xhtml",
@@ -85,6 +88,7 @@ def chapters(topic: Topic, options: Options, image_src: Callable[[str], str]) ->
         )
     )
     cited = tuple(numbering.order)
+    warnings: list[str] = []
     for index, source in enumerate(topic.sources, start=1):
         result.append(
             page(
@@ -93,7 +97,7 @@ def chapters(topic: Topic, options: Options, image_src: Callable[[str], str]) ->
                 "epub/source.html",
                 group="Sources",
                 source=source,
-                body=to_html(source.body, _timestamp_links(topic)),
+                body=_source_body(source, _timestamp_links(topic), warnings),
                 kind=kind_label(source.kind),
                 removed=[r for r in source.removed if r.reason != "metadata"],
             )
@@ -117,4 +121,21 @@ def chapters(topic: Topic, options: Options, image_src: Callable[[str], str]) ->
             references=references(topic, numbering),
         )
     )
-    return Book(result, cited)
+    return Book(result, cited, tuple(warnings))
+
+
+def _source_body(
+    source: NormalizedSource, cite: Callable[[list[Cite]], str], warnings: list[str]
+) -> Markup:
+    """A source's text as HTML: its links only if http(s), its images never.
+
+    An image in a source is someone else's file on someone else's server (a tracking
+    pixel, at worst): the chapter shows its alternative text and the build says so.
+    """
+    refused: list[str] = []
+    html = to_html(source.body, cite, image_src=lambda _src: None, refused=refused)
+    warnings.extend(
+        f"source {source.id}: image {src} not shown (images in sources are never loaded)"
+        for src in refused
+    )
+    return html

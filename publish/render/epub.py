@@ -19,6 +19,7 @@ from publish.render.html import render, template_file
 from publish.render.options import Options, Page, RenderedFile, build_time, figure_path
 from publish.render.registry import ARTIFACTS
 from publish.resources import media_type
+from publish.sanitize import figure_bytes
 from publish.topic import Topic
 
 ARTIFACT = ARTIFACTS["epub"]
@@ -63,17 +64,20 @@ def render_file(topic: Topic, options: Options) -> RenderedFile:
     book.add_item(css)
 
     figures: dict[str, str] = {}
+    warnings: list[str] = []
 
     def image_src(src: str) -> str:
         if src not in figures:
             path = figure_path(topic, src)
             figures[src] = f"images/{path.name}"
+            content, removed = figure_bytes(path)
+            warnings.extend(removed)
             book.add_item(
                 epub.EpubItem(
                     uid=f"img-{len(figures)}",
                     file_name=figures[src],
                     media_type=media_type(path.name),
-                    content=path.read_bytes(),
+                    content=content,
                 )
             )
         return figures[src]
@@ -119,7 +123,14 @@ def render_file(topic: Topic, options: Options) -> RenderedFile:
         buffer, book, {"mtime": modified, "epub3_pages": False, "play_order": {"enabled": False}}
     )
     data = _fixed_zip_times(buffer.getvalue(), modified)
-    return RenderedFile(ARTIFACT.name, ARTIFACT.filename, data, contents.cited, chapters=len(body))
+    return RenderedFile(
+        ARTIFACT.name,
+        ARTIFACT.filename,
+        data,
+        contents.cited,
+        chapters=len(body),
+        warnings=(*warnings, *contents.warnings),
+    )
 
 
 def _accessibility(book) -> None:  # type: ignore[no-untyped-def]

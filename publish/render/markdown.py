@@ -1,11 +1,13 @@
-"""Editorial Markdown to HTML: CommonMark, raw HTML off, citations turned into numbered links."""
+"""Markdown to sanitized HTML: CommonMark, raw HTML off, citations as numbered links."""
 
 from __future__ import annotations
 
 import html
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -13,15 +15,27 @@ from markupsafe import Markup
 
 from publish.citations import CITATION, Cite, parse_group
 from publish.errors import ContentError
+from publish.sanitize import clean_html, is_web_url
 
 CiteRenderer = Callable[[list[Cite]], str]
 """Turns one citation group into safe HTML (numbers, links)."""
+ImageSource = Callable[[str], "str | None"]
+"""The address a figure is shown from; None refuses it (it is shown as its text)."""
+
+
+@dataclass
+class Seen:
+    """What one rendering let through (figure addresses) and refused (image sources)."""
+
+    images: set[str] = field(default_factory=set)
+    refused: list[str] = field(default_factory=list)
 
 
 def _parser(
     cite: CiteRenderer | None,
-    image_src: Callable[[str], str] | None,
+    image_src: ImageSource | None,
     path: Path | str | None = None,
+    seen: Seen | None = None,
 ) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False})
 
@@ -30,13 +44,16 @@ def _parser(
             if block.type != "inline" or not block.children:
                 continue
             children: list[Token] = []
+            in_dead_link = False
             for token in _join_wrapped_text(block.children):
-                if token.type == "image" and image_src:
-                    try:
-                        token.attrSet("src", image_src(str(token.attrGet("src"))))
-                    except ContentError as exc:  # name the text file and line, not the folder
-                        line = block.map[0] + 1 if block.map else None
-                        raise ContentError(exc.raw, path or exc.path, line) from exc
+                if token.type == "link_open" and not is_web_url(str(token.attrGet("href"))):
+                    in_dead_link = True  # not a web link: its text stays, as text
+                    continue
+                if token.type == "link_close" and in_dead_link:
+                    in_dead_link = False
+                    continue
+                if token.type == "image" and seen is not None:
+                    token = _image(token, block, image_src, path, seen)
                 if token.type != "text" or "[@" not in token.content:
                     children.append(token)
                     continue
@@ -45,6 +62,48 @@ def _parser(
 
     md.core.ruler.push("citations", citations)
     return md
+
+
+def _image(
+    token: Token,
+    block: Token,
+    image_src: ImageSource | None,
+    path: Path | str | None,
+    seen: Seen,
+) -> Token:
+    """A figure with its checked address, or (refused) its alternative text."""
+    src = str(token.attrGet("src"))
+    try:
+        mapped = image_src(src) if image_src else _relative(src)
+    except ContentError as exc:  # name the text file and line, not the folder
+        line = block.map[0] + 1 if block.map else None
+        raise ContentError(exc.raw, path or exc.path, line) from exc
+    if mapped is None:
+        seen.refused.append(src)
+        return _text(_plain(token.children or []))
+    token.attrSet("src", mapped)
+    seen.images.add(mapped)
+    return token
+
+
+def _plain(tokens: list[Token]) -> str:
+    """The text of an image's description, without its markup."""
+    parts = []
+    for token in tokens:
+        if token.type in ("text", "code_inline"):
+            parts.append(token.content)
+        elif token.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        parts.append(_plain(token.children or []))
+    return "".join(parts)
+
+
+def _relative(src: str) -> str | None:
+    """Without a figure resolver, only a plain relative path below the page's folder."""
+    parts = unquote(src).split("/")
+    if urlsplit(src).scheme or src.startswith(("/", "\\")) or "\\" in src or ".." in parts:
+        return None
+    return src
 
 
 def _join_wrapped_text(tokens: list[Token]) -> list[Token]:
@@ -89,11 +148,22 @@ def _text(content: str) -> Token:
 def to_html(
     markdown: str,
     cite: CiteRenderer,
-    image_src: Callable[[str], str] | None = None,
+    image_src: ImageSource | None = None,
     path: Path | str | None = None,
+    refused: list[str] | None = None,
 ) -> Markup:
-    """Render editorial Markdown; `cite` renders each citation group."""
-    return Markup(_parser(cite, image_src, path).render(markdown))
+    """Render untrusted or editorial Markdown to sanitized HTML; `cite` renders citations.
+
+    Only absolute http(s) links stay links (the rest become their text), and an image is
+    shown only where `image_src` gives it an address: a refused one becomes its
+    alternative text and its source is added to `refused`. The result passes the one
+    HTML sanitizer, which keeps only those figure addresses.
+    """
+    seen = Seen()
+    rendered = _parser(cite, image_src, path, seen).render(markdown)
+    if refused is not None:
+        refused.extend(seen.refused)
+    return Markup(clean_html(rendered, images=seen.images))
 
 
 _TAG = re.compile(r"<[^>]+>")

@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import mimetypes
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlparse
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from publish.errors import ContentError
 from publish.render.options import Options, RenderedFile, build_time, pinned_clock
+from publish.sanitize import SvgError, clean_svg, is_svg
 from publish.topic import Topic
 
 if TYPE_CHECKING:
@@ -24,16 +26,22 @@ if TYPE_CHECKING:
 
 @dataclass
 class Fetched:
-    """URLs refused during one render, reported as warnings."""
+    """URLs refused during one render, and what the sanitizer took out of SVG images."""
 
     refused: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
 
 
 def _fetcher_class():  # type: ignore[no-untyped-def]
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class LocalFetcher(URLFetcher):
-        """Serves file: URLs under the allowed folders and data: URLs; refuses the rest."""
+        """Serves local files under the allowed folders and data: URLs; refuses the rest.
+
+        Files are read here, never through urllib: a `file://NAME/...` URL (any host, even
+        localhost) would make urllib look NAME up, and a build makes no network request of
+        any kind, DNS included. SVG images pass the sanitizer before WeasyPrint draws them.
+        """
 
         def __init__(self, roots: tuple[Path, ...], log: Fetched) -> None:
             super().__init__(allowed_protocols=("file", "data"))
@@ -41,13 +49,35 @@ def _fetcher_class():  # type: ignore[no-untyped-def]
             self.log = log
 
         def fetch(self, url, headers=None):  # type: ignore[no-untyped-def]
-            parsed = urlparse(url)
-            if parsed.scheme == "data":
-                return super().fetch(url, headers)
-            if parsed.scheme == "file":
+            parsed = urlsplit(url)
+            scheme = parsed.scheme.lower()
+            if scheme == "data":
+                response = super().fetch(url, headers)
+                if response.content_type != "image/svg+xml":
+                    return response
+                return self._svg(url, response.read(), "an embedded image")
+            if scheme == "file" and not parsed.netloc:
                 path = Path(unquote(parsed.path)).resolve()
-                if any(path.is_relative_to(root) for root in self.roots):
-                    return super().fetch(url, headers)
+                if any(path.is_relative_to(root) for root in self.roots) and path.is_file():
+                    return self._local(urlunsplit(("file", "", parsed.path, "", "")), path)
+            return self._refuse(url)
+
+        def _local(self, url: str, path: Path):  # type: ignore[no-untyped-def]
+            if is_svg(path.name):
+                return self._svg(url, path.read_bytes(), f"figure {path.name}")
+            kind = mimetypes.guess_type(path.name)[0] or "text/plain"
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+
+        def _svg(self, url: str, data: bytes, name: str):  # type: ignore[no-untyped-def]
+            try:
+                result = clean_svg(data)
+            except SvgError:
+                return self._refuse(url)
+            if result.removed:
+                self.log.removed.append(f"{name}: removed {', '.join(result.removed)}")
+            return URLFetcherResponse(url, result.data, {"Content-Type": "image/svg+xml"})
+
+        def _refuse(self, url: str):  # type: ignore[no-untyped-def]
             self.log.refused.append(url)
             raise ValueError(f"publish refuses to load {url}")
 
@@ -83,6 +113,7 @@ class PdfResult:
     data: bytes
     pages: int
     refused: tuple[str, ...]
+    removed: tuple[str, ...] = ()
 
 
 def render_pdf(
@@ -108,7 +139,7 @@ def render_pdf(
         data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier)
     if not data:
         raise ContentError("WeasyPrint produced no PDF", base)
-    return PdfResult(data, len(document.pages), tuple(log.refused))
+    return PdfResult(data, len(document.pages), tuple(log.refused), tuple(log.removed))
 
 
 def pdf_file(
@@ -125,7 +156,7 @@ def pdf_file(
 
     sheets = [template_file(n, options.templates) for n in options.stylesheets(*styles)]
     pdf = render_pdf(html, topic.folder, sheets, options.roots(topic), build_time(topic))
-    warnings = [f"refused to load {url}" for url in pdf.refused]
+    warnings = [f"refused to load {url}" for url in pdf.refused] + list(pdf.removed)
     limit = artifact.max_pages
     if limit is not None and pdf.pages > limit:
         warnings.append(f"{artifact.filename} has {pdf.pages} pages, over the limit of {limit}")
