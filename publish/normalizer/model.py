@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from publish import frontmatter
 from publish.errors import InputError
+from publish.limits import SOURCE, check_markdown
 from publish.patterns import find_control
 
 if TYPE_CHECKING:
@@ -156,6 +157,7 @@ def parse_normalized(text: str, path: Path | str) -> NormalizedSource:
     if not is_normalized(fm):
         raise InputError("not a normalized source (needs id, kind, source_file, sha256)", path, 1)
     found = check_front_matter(fm, path, lambda: frontmatter.key_lines(fm_text or "", 2))
+    check_markdown(body, SOURCE, path, first_line)  # bounded rendering time
     unprintable = find_control(body)
     if unprintable:  # the EPUB prints the body as a chapter, and its XML cannot hold these
         code, line, column = unprintable

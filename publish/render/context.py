@@ -13,6 +13,7 @@ from markupsafe import Markup, escape
 
 from publish import __version__
 from publish.citations import Cite, Numbering, Reference, deep_link, kind_label, reference
+from publish.limits import TOPIC_TEXT, check_markdown
 from publish.normalizer.model import REASONS
 from publish.profile import CRISIS_TITLE, Profile
 from publish.render.markdown import to_html
@@ -56,6 +57,7 @@ def render_text(
     image_src: Callable[[str], str] | None = None,
 ) -> Rendered:
     numbering = numbering or Numbering()
+    check_markdown(text.markdown, TOPIC_TEXT, text.path)  # bounded layout time
     html = to_html(text.markdown, cite_html(topic, numbering, ref_href), image_src, text.path)
     return Rendered(html, references(topic, numbering))
 
