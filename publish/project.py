@@ -83,6 +83,15 @@ class Project:
         folder = topic_dir.parent.parent / "normalized"
         return within(folder, _project_of(topic_dir), "the normalized sources folder")
 
+    def keep_inside(self, path: Path, what: str) -> Path:
+        """`path`; if it is written as a place in the project (`seeds/normalized`), a
+        symlink on the way may not lead it outside the project (InputError). A folder
+        named elsewhere is taken as named."""
+        base = os.path.abspath(self.folder)
+        if os.path.abspath(path).startswith(base.rstrip(os.sep) + os.sep):
+            within(path, self.folder, what)
+        return path
+
     def roots(self, topic_dir: Path) -> tuple[Path, ...]:
         """The only folders a document may load files from, resolved (symlinks followed)."""
         roots = [bundled_templates(), bundled_seeds(), topic_dir]

@@ -187,12 +187,11 @@ def normalize_paths(
     `overrides` defaults to `overrides.yaml` beside the raw folder, else the project's.
     """
     path_list = [Path(p) for p in paths]
-    out_dir = Path(out)
+    project = project or Project.find()
+    out_dir = project.keep_inside(Path(out), "the normalized sources folder")
     result = NormalizeResult()
     files, result.errors = collect(path_list)
-    override_file = (
-        Path(overrides) if overrides else _default_overrides(path_list, project or Project.find())
-    )
+    override_file = Path(overrides) if overrides else _default_overrides(path_list, project)
     table = load_overrides(override_file)
     taken: set[str] = set()
     for file in files:
