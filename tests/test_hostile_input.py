@@ -209,6 +209,15 @@ def _scheme(url: str) -> str:
     return re.sub(r"[\x00-\x20]", "", url).lower()
 
 
+def _leaves_the_book(url: str, tag: str) -> bool:
+    """A link to anything but the web or a file of the book, or an image from outside it:
+    `smb:` and `//host` links, `../` out of the book, a remote (tracking) image."""
+    plain = _scheme(url)
+    if re.match(r"[a-z][a-z0-9+.-]*:", plain):
+        return tag in ("img", "image") or not plain.startswith(("http:", "https:"))
+    return plain.startswith(("//", "/", "\\")) or ".." in plain.split("/")
+
+
 def epub_documents(epub: Path) -> dict[str, bytes]:
     """Every markup document inside the EPUB (XHTML, navigation, package, SVG)."""
     with zipfile.ZipFile(epub) as book:
@@ -238,6 +247,8 @@ def active_content_in_epub(epub: Path) -> list[str]:
                     problems.append(f"{name}: {local}= attribute on <{tag}>")
                 if local in _LINK_ATTRIBUTES and _scheme(value).startswith(_UNSAFE_SCHEMES):
                     problems.append(f"{name}: {local}={value!r} on <{tag}>")
+                elif local in _LINK_ATTRIBUTES and _leaves_the_book(value, tag):
+                    problems.append(f"{name}: {local}={value!r} leaves the book")
     return problems
 
 
@@ -266,7 +277,7 @@ def active_content_in_pdf(pdf_path: Path) -> list[str]:
             if kind is not None and str(kind) in ("/JavaScript", "/Launch", "/SubmitForm"):
                 problems.append(f"action {kind}")
             uri = obj.get("/URI")
-            if uri is not None and _scheme(str(uri)).startswith(_UNSAFE_SCHEMES):
+            if uri is not None and not _scheme(str(uri)).startswith(("http:", "https:")):
                 problems.append(f"link to {uri}")
     return problems
 
