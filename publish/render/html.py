@@ -10,6 +10,7 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from publish.errors import PublishError, TemplateError
+from publish.render import sandbox
 from publish.resources import bundled_templates, template_file  # noqa: F401 - re-exported
 
 
@@ -37,7 +38,7 @@ def _environment(
         and project_templates.resolve() != folders[0].resolve()
     ):
         folders.insert(0, project_templates)
-    env = SandboxedEnvironment(
+    env = sandbox.BoundedEnvironment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(f)) for f in folders]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -49,10 +50,14 @@ def _environment(
 
 
 def render(name: str, project_templates: Path | None = None, **context: Any) -> str:
-    """Render a template; any template failure is one line naming template and line."""
+    """Render a template; any template failure is one line naming template and line.
+
+    Rendering is bounded (see `publish.render.sandbox`): a template that loops too long or
+    writes too much fails like any other broken template.
+    """
     env = environment(project_templates)
     try:
-        return env.get_template(name).render(**context)
+        return sandbox.render_bounded(env.get_template(name), context)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
             f"template syntax error: {exc.message}", exc.filename or exc.name or name, exc.lineno
@@ -63,6 +68,8 @@ def render(name: str, project_templates: Path | None = None, **context: Any) -> 
         raise TemplateError(f"template tried an unsafe operation: {exc}", name) from exc
     except jinja2.TemplateError as exc:
         raise TemplateError(f"template failed: {exc.message}", name, _line(exc)) from exc
+    except TemplateError as exc:  # a bound of the sandbox: name the template and line
+        raise TemplateError(exc.raw, exc.path or name, exc.line or _line(exc)) from exc
     except PublishError:
         raise
     except UnicodeDecodeError as exc:
