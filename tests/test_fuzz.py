@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import os
 import re
+import xml.etree.ElementTree as ET
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -22,6 +24,9 @@ from publish import frontmatter
 from publish.citations import find_citations, parse_group
 from publish.errors import ContentError, InputError
 from publish.normalizer import normalize_text
+from publish.render.markdown import to_html
+from publish.sanitize import is_web_url
+from publish.svgclean import SvgError, clean_svg
 
 EXAMPLES = int(os.environ.get("PUBLISH_FUZZ_EXAMPLES", "200"))
 FUZZ = settings(
@@ -132,3 +137,69 @@ def test_readers_raise_only_input_errors(text: str) -> None:
 def test_empty_tagged_scalar_is_an_input_error(tag: str) -> None:
     with pytest.raises(InputError):
         frontmatter.load(f"title: Page\ncount: {tag}\n", "page.md")
+
+
+MARKDOWN_TEXT = st.one_of(
+    st.text(),
+    tokens(
+        "[", "]", "(", ")", "!", "<", ">", "![", "](", "]: ", "[r]", "\n\n", "\n", " ",
+        "http://", "https://", "smb://", "//", "../", "file:", "javascript:", "JaVa\tScript:",
+        "data:image/png;base64,AA", "host.example", "/x", "#top", "a", "<script>", "&#58;",
+        "\\", "`", "*", "&quot;", '"', "'", "\x00", "\u00a0", "[@key]", "%2e%2e/",
+    ),
+)  # fmt: skip
+
+SVG_TEXT = st.one_of(
+    st.text(),
+    tokens(
+        '<svg xmlns="http://www.w3.org/2000/svg">', '<svg xmlns="http://www.w3.org/2000/svg" '
+        'xmlns:xlink="http://www.w3.org/1999/xlink">', "</svg>", "<script>", "</script>",
+        "<rect ", "/>", ">", "<a ", "</a>", 'href="', 'xlink:href="', "javascript:", "#a",
+        "http://x/", 'onload="', '"', "<style>", "</style>", "@import ", "url(", ")", "#g",
+        "<!DOCTYPE svg [", '<!ENTITY a "b">', "]>", "&a;", "&amp;", "<?xml-stylesheet?>",
+        "<![CDATA[", "]]>", "<foreignObject>", "</foreignObject>", "<g>", "</g>", "\\", "<",
+        " ", "\n", "\x00", "é",
+    ),
+)  # fmt: skip
+
+
+class _Links(HTMLParser):
+    """The links and images of rendered HTML, as a browser would read them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.extend((tag, name, value or "") for name, value in attrs)
+
+
+@FUZZ
+@given(MARKDOWN_TEXT)
+def test_markdown_renders_no_live_content_but_web_links(text: str) -> None:
+    refused: list[str] = []
+    html = to_html(text, lambda _cites: "", image_src=lambda _src: None, refused=refused)
+    reader = _Links()
+    reader.feed(html)
+    for tag, name, value in reader.found:
+        assert tag in ("a", "ol") and name in ("href", "title", "start"), (tag, name, value)
+        if name == "href":
+            assert is_web_url(value), value
+    assert "<img" not in html and "<script" not in html
+
+
+@FUZZ
+@given(SVG_TEXT)
+def test_svg_sanitizer_raises_only_its_error_and_cleans_for_good(text: str) -> None:
+    try:
+        result = clean_svg(text.encode("utf-8", "surrogatepass"))
+    except SvgError:
+        return
+    assert clean_svg(result.data).removed == []  # what is left passes the sanitizer again
+    for element in ET.fromstring(result.data).iter():
+        tag = str(element.tag).rsplit("}", 1)[-1]
+        assert tag not in ("script", "foreignObject", "animate", "set"), tag
+        assert "@import" not in (element.text or "") or tag != "style"
+        for name, value in element.attrib.items():
+            assert not name.rsplit("}", 1)[-1].lower().startswith("on"), name
+            assert "javascript:" not in re.sub(r"\s", "", value).lower(), value
