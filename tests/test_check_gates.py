@@ -97,7 +97,7 @@ def test_draft_handout_with_its_marking_passes_safety(
     assert DRAFT_MARKING in pdf_text(built_topic / "handout.pdf")
     result = publish.check([default_topic], dist=built_topic.parent)
     assert [(f.status, f.message) for f in of(result, "safety") if "handout" in f.message] == [
-        ("pass", "handout: disclaimer and crisis block present")
+        ("pass", "handout: disclaimer and crisis block visible")
     ]
 
 

@@ -534,7 +534,7 @@ def test_epub_with_disclaimer_crisis_lines_and_draft_marking_passes(tmp_path: Pa
     findings = safety(make_topic(tmp_path), {"epub": path}, PROFILE)
 
     assert findings == [
-        Finding("safety", "pass", "epub: disclaimer and crisis block present", str(path))
+        Finding("safety", "pass", "epub: disclaimer and crisis block visible", str(path))
     ]
 
 
@@ -575,7 +575,7 @@ def test_safety_text_broken_across_lines_hyphens_and_soft_hyphens_is_found(
     topic = make_topic(tmp_path, status="approved", approved_by="Dr. B", approved_on=DUE)
 
     assert statuses(safety(topic, {"epub": path}, extra)) == [
-        ("pass", "epub: disclaimer and crisis block present")
+        ("pass", "epub: disclaimer and crisis block visible")
     ]
 
 
@@ -589,7 +589,7 @@ def test_safety_reads_a_pdf_and_an_epub_each_with_its_own_reader(tmp_path: Path)
     findings = safety(topic, {"handout": handout, "epub": reader}, PROFILE)
 
     assert findings == [
-        Finding("safety", "pass", "handout: disclaimer and crisis block present", str(handout)),
+        Finding("safety", "pass", "handout: disclaimer and crisis block visible", str(handout)),
         Finding("safety", "fail", "epub: missing crisis line 1, crisis line 2", str(reader)),
     ]
 
@@ -686,7 +686,7 @@ def test_manifest_entries_missing_changed_or_unknown_fail_and_intact_ones_are_re
 
 def test_pdf_text_is_every_pages_text_in_order(tmp_path: Path) -> None:
     path = pdf_file(tmp_path / "a.pdf", (("First page",), (), ("Third", "page")))
-    assert squashed(pdf.text(path.read_bytes())) == "First page Third page"
+    assert squashed(pdf.read(path.read_bytes()).everything) == "First page Third page"
 
 
 def test_pdf_that_is_tagged_titled_with_a_language_passes(tmp_path: Path) -> None:
@@ -770,7 +770,7 @@ def test_epub_text_is_its_xhtml_documents_in_name_order_without_tags_or_entities
         },
     )
 
-    text = epub.text(path.read_bytes())
+    text = epub.read(path.read_bytes()).everything
 
     assert squashed(text) == "First\xa0chapter Dr.\xa0Ann’s note Second chapter — Q&A"
     assert "<" not in text
@@ -989,8 +989,15 @@ def test_built_files_are_read_back_with_the_profile_the_topic_was_built_with(
 def test_check_topics_runs_every_topic_of_the_project_with_the_options_given(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    shutil.copytree(seed_topic(project), project / "seeds" / "topics" / "second-topic")
-    hand_built(project, PROFILE)  # both topics have the same id, so the same built folder
+    second = project / "seeds" / "topics" / "second-topic"
+    shutil.copytree(seed_topic(project), second)
+    control = second / "topic.yaml"
+    control.write_text(
+        re.sub(r"(?m)^id: .*$", "id: second-topic", control.read_text(encoding="utf-8")),
+        encoding="utf-8",
+    )
+    hand_built(project, PROFILE)
+    shutil.copytree(project / "dist" / SEED_TOPIC, project / "dist" / "second-topic")
     due = seed_next_review(project)
     monkeypatch.chdir(project)
 

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from publish.cli import cli
 from publish.gates.built import DRAFT_MARKING
+from publish.gates.visible import Reading
 from publish.render import registry
 from publish.render.options import Options, Page, RenderedFile
 from publish.resources import package_file
@@ -56,8 +57,9 @@ def pages(topic: Topic, options: Options, image_src: Callable[[str], str]) -> li
 PASSED = "plain text, readable"
 
 
-def text(data: bytes) -> str:
-    return data.decode("utf-8")
+def read(data: bytes) -> Reading:
+    text = data.decode("utf-8")
+    return Reading(text, text)
 
 
 def problems(path: Path, artifact: registry.Artifact) -> list[str]:
@@ -103,7 +105,7 @@ def test_build_check_preview_and_fhir_see_a_registered_artifact(
     assert VERIFIED == ["notes.txt"]
     gates = {(f.gate, f.status, f.message) for f in findings}
     assert ("artifacts", "pass", f"notes: {PASSED}") in gates
-    assert ("safety", "pass", "notes: disclaimer and crisis block present") in gates
+    assert ("safety", "pass", "notes: disclaimer and crisis block visible") in gates
 
     server = PreviewServer(topic)
     index = server.render("/", 0).body.decode("utf-8")

@@ -10,12 +10,14 @@ from pathlib import Path
 
 from publish.errors import ContentError
 from publish.gates.findings import Finding
+from publish.gates.visible import MIN_POINTS
 from publish.manifest import MANIFEST, Manifest
 from publish.profile import Profile
 from publish.render import registry
 from publish.topic import Topic
 
 DRAFT_MARKING = "Draft — not yet clinically reviewed"
+HOW_HIDDEN = f"off the page, under {MIN_POINTS:g} pt, too faint against its background, or covered"
 
 
 def _squash(text: str) -> str:
@@ -25,7 +27,8 @@ def _squash(text: str) -> str:
 
 
 def safety(topic: Topic, files: dict[str, Path], profile: Profile) -> list[Finding]:
-    """The disclaimer, each crisis line and (for a draft) the draft marking, in each file's text."""
+    """The disclaimer, each crisis line and (for a draft) the draft marking, as a reader sees
+    each file: every character on the page, readable in size and contrast (`visible`)."""
     findings = []
     required = {
         "disclaimer": profile.disclaimer,
@@ -35,16 +38,24 @@ def safety(topic: Topic, files: dict[str, Path], profile: Profile) -> list[Findi
         required["draft marking"] = DRAFT_MARKING
     for name, path in files.items():
         artifact = registry.ARTIFACTS[name]
-        text = _squash(artifact.verify_module().text(path.read_bytes()))
-        missing = [label for label, words in required.items() if _squash(words) not in text]
-        if missing:
-            findings.append(
-                Finding("safety", "fail", f"{name}: missing {', '.join(missing)}", str(path))
-            )
+        reading = artifact.verify_module().read(path.read_bytes())
+        everything, visible = _squash(reading.everything), _squash(reading.visible)
+        absent = [label for label, words in required.items() if _squash(words) not in everything]
+        hidden = [
+            label
+            for label, words in required.items()
+            if label not in absent and _squash(words) not in visible
+        ]
+        problems = []
+        if absent:
+            problems.append(f"missing {', '.join(absent)}")
+        if hidden:
+            problems.append(f"not visible to a reader: {', '.join(hidden)} ({HOW_HIDDEN})")
+        if problems:
+            findings.append(Finding("safety", "fail", f"{name}: {'; '.join(problems)}", str(path)))
         else:
-            findings.append(
-                Finding("safety", "pass", f"{name}: disclaimer and crisis block present", str(path))
-            )
+            message = f"{name}: disclaimer and crisis block visible"
+            findings.append(Finding("safety", "pass", message, str(path)))
     return findings
 
 

@@ -1,28 +1,22 @@
-"""Reading a built EPUB back: the text of its XHTML documents, and epubcheck's verdict."""
+"""Reading a built EPUB back: what a reader sees of its documents, and epubcheck's verdict."""
 
 from __future__ import annotations
 
-import html
-import io
-import re
-import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from publish.gates.visible import Reading
     from publish.render.registry import Artifact
 
 PASSED = "epubcheck: 0 errors, 0 warnings"
 
 
-def text(data: bytes) -> str:
-    """The words of every XHTML document in the book, tags removed."""
-    parts = []
-    with zipfile.ZipFile(io.BytesIO(data)) as book:
-        for name in sorted(book.namelist()):
-            if name.endswith(".xhtml"):
-                parts.append(re.sub(r"<[^>]+>", " ", book.read(name).decode("utf-8")))
-    return html.unescape(" ".join(parts))
+def read(data: bytes) -> Reading:
+    """The text of every XHTML document, laid out with the book's CSS: all and visible."""
+    from publish.gates.visible import read_epub
+
+    return read_epub(data)
 
 
 def problems(path: Path, artifact: Artifact) -> list[str]:

@@ -1,22 +1,22 @@
-"""Reading a built PDF back: its text (pypdf) and its structure (pikepdf)."""
+"""Reading a built PDF back: what a reader sees of its text, and its structure (pikepdf)."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from publish.gates.visible import Reading
     from publish.render.registry import Artifact
 
 PASSED = "tagged, fonts embedded, title and language set, within page limit"
 
 
-def text(data: bytes) -> str:
-    """The text a reader's copy-and-paste would give, page after page."""
-    from pypdf import PdfReader
+def read(data: bytes) -> Reading:
+    """The text of the pages, all of it and what a reader can see of it."""
+    from publish.gates.visible import read_pdf
 
-    return " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+    return read_pdf(data)
 
 
 def problems(path: Path, artifact: Artifact) -> list[str]:
