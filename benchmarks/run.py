@@ -439,7 +439,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--batch-repeats", type=int, help="repeats of the 40-topic batch (default 3; quick 1)"
     )
     parser.add_argument("--out", type=Path, help="also write the table to this file")
+    parser.add_argument(
+        "--worst-case",
+        action="store_true",
+        help="only the worst-case inputs of the 2 MiB limit, seconds per pattern",
+    )
     args = parser.parse_args(argv)
+    if args.worst_case:
+        import worstcase  # beside this file
+
+        report = worstcase.table()
+        sys.stdout.write(report)
+        if args.out:
+            args.out.write_text(report, encoding="utf-8")
+        return 0
     repeats = args.repeats if args.repeats is not None else (3 if args.quick else 5)
     batch_repeats = (
         args.batch_repeats if args.batch_repeats is not None else (1 if args.quick else 3)
