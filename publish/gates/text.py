@@ -4,27 +4,129 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
 
 from publish.citations import CITATION, find_citations
 from publish.gates.findings import Finding
 from publish.project import TOPIC_FILE
 from publish.topic import Text, Topic
 
+GLOSSARY_FILE = "glossary.yaml"
+
 WARN_GRADE = 6.0
 DEFAULT_MAX_GRADE = 8.0
 
 
 def _blocks(text: Text) -> Iterator[tuple[int, str]]:
-    """(line, text) of every paragraph and list item's text in an editorial file."""
+    """(line, text) of every paragraph's text in an editorial file, wherever it sits (in a
+    list item, nested lists and block quotes included); a figure on its own is left out."""
+    for block in _rendered(text):
+        if block.kind == "paragraph":
+            yield block.line, block.content
+
+
+@dataclass(frozen=True)
+class Block:
+    """A block of text a reader sees, and whether a citation in it is rendered as one."""
+
+    kind: str
+    """'paragraph' (also each paragraph of a list item or a quote) or 'heading'."""
+    line: int
+    content: str
+    """The Markdown source of the block's text."""
+    cited: bool
+    """A citation is in the text as printed: not in a link's text or title, an image's
+    alt text or a code span, where it would print as something else or not at all."""
+
+
+def _rendered(text: Text) -> Iterator[Block]:
+    """The blocks of text an artifact prints, parsed as the renderers parse them."""
     from markdown_it import MarkdownIt
 
-    tokens = MarkdownIt("commonmark").parse(text.markdown)
+    tokens = MarkdownIt("commonmark", {"html": False}).parse(text.markdown)
     for index, token in enumerate(tokens):
-        if token.type == "inline" and index and tokens[index - 1].type == "paragraph_open":
-            content = token.content.strip()
-            if re.fullmatch(r"!\[[^\]]*\]\([^)]*\)", content):
-                continue  # a figure on its own is not a claim
-            yield (token.map[0] + 1 if token.map else 1), content
+        if token.type != "inline" or not index:
+            continue
+        opener = tokens[index - 1].type
+        if opener not in ("paragraph_open", "heading_open"):
+            continue
+        content = token.content.strip()
+        if opener == "paragraph_open" and re.fullmatch(r"!\[[^\]]*\]\([^)]*\)", content):
+            continue  # a figure on its own is not a claim
+        kind = "paragraph" if opener == "paragraph_open" else "heading"
+        line = token.map[0] + 1 if token.map else 1
+        yield Block(kind, line, content, _cites_as_printed(token.children or []))
+
+
+def _cites_as_printed(children: list[Any]) -> bool:
+    """True when a citation sits in the block's own text, as the renderer finds it: in a run
+    of text (wrapped lines joined) outside any link. Link titles, image alt text and code
+    spans are not text runs, so a citation there never counts."""
+    run: list[str] = []
+    depth = 0
+    found = False
+    for child in [*children, None]:
+        if child is not None and child.type in ("text", "softbreak") and depth == 0:
+            run.append("\n" if child.type == "softbreak" else child.content)
+            continue
+        found = found or bool(CITATION.search("".join(run)))
+        run = []
+        if child is not None:
+            depth += {"link_open": 1, "link_close": -1}.get(child.type, 0)
+    return found
+
+
+MAX_LABEL_WORDS = 8
+_CLAIM_WORDS = """
+    is are was were be been being isn't aren't has have had does do did can cannot can't could
+    will won't would should must may might shall
+    cure cures cured treat treats treated heal heals healed work works worked help helps helped
+    cause causes caused prevent prevents prevented reduce reduces reduced lower lowers lowered
+    raise raises raised increase increases increased decrease decreases decreased improve
+    improves improved relieve relieves relieved ease eases eased stop stops stopped end ends
+    ended beat beats fix fixes fixed reverse reverses reversed eliminate eliminates eliminated
+    double doubles doubled halve halves halved boost boosts boosted protect protects protected
+    prove proves proved proven show shows showed shown guarantee guarantees guaranteed
+    kill kills killed save saves saved outperform outperforms outperformed
+    safe safer safest unsafe harmless effective ineffective best better worse worst always
+    never only no not every all instant instantly permanent permanently miracle risk-free
+"""
+CLAIM_WORDS = frozenset(_CLAIM_WORDS.split())
+"""Words that make a heading state something (a verb, or a verdict such as 'safe')."""
+
+
+_QUESTION_WORDS = """
+    what how why when where who which whose is are can could does do did should will would
+    may might has have
+"""
+QUESTION_WORDS = frozenset(_QUESTION_WORDS.split())
+"""First words of a question: "Is ketamine safe?" asks, "Ketamine is safe?" claims."""
+
+
+def heading_problem(heading: Block) -> str | None:
+    """Why a heading is not a label, or None when it is one.
+
+    Headings are labels, not claims: a heading passes when it has no citation, no number,
+    at most MAX_LABEL_WORDS words, and either is a question (starts with one of
+    QUESTION_WORDS, ends in '?') or holds none of CLAIM_WORDS. A claim belongs in a
+    paragraph, where its citation is printed with it.
+    """
+    words = re.findall(r"[\w'’-]+", heading.content.lower().replace("’", "'"))
+    if CITATION.search(heading.content):
+        return "a citation in a heading: headings are labels; cite the paragraph under it"
+    if re.search(r"\d", heading.content):
+        return "a number in a heading: headings are labels; put the figure in a cited paragraph"
+    if len(words) > MAX_LABEL_WORDS:
+        return f"a heading of over {MAX_LABEL_WORDS} words: headings are labels, not sentences"
+    claims = [word for word in words if word in CLAIM_WORDS]
+    asks = heading.content.rstrip().endswith("?") and words[:1] and words[0] in QUESTION_WORDS
+    if claims and not asks:
+        return (
+            f"a heading that makes a claim ({claims[0]!r}): headings are labels; "
+            "say it in a cited paragraph"
+        )
+    return None
 
 
 def readability(topic: Topic, max_grade: float) -> list[Finding]:
@@ -42,15 +144,26 @@ def readability(topic: Topic, max_grade: float) -> list[Finding]:
 
 
 def citations(topic: Topic) -> list[Finding]:
+    """Every block of text an artifact prints cites a source in a way that is printed.
+
+    Paragraphs (in list items and quotes too) need a citation outside links, images and
+    code; headings must be labels (see `heading_problem`); glossary definitions need `cite`.
+    """
     findings = []
     for text in (topic.patient, topic.clinician):
-        for line, content in _blocks(text):
-            if not CITATION.search(content):
-                findings.append(
-                    Finding(
-                        "citations", "fail", f"no citation: {_claim(content)}", str(text.path), line
-                    )
-                )
+        for block in _rendered(text):
+            problem = heading_problem(block) if block.kind == "heading" else None
+            if block.kind == "paragraph" and not block.cited:
+                hidden = CITATION.search(block.content)
+                problem = "citation not printed as one" if hidden else "no citation"
+            if problem:
+                message = f"{problem}: {_claim(block.content)}"
+                findings.append(Finding("citations", "fail", message, str(text.path), block.line))
+    glossary = str(topic.folder / GLOSSARY_FILE)
+    for entry in topic.glossary:
+        if not entry.cite:
+            message = f"glossary entry {entry.term!r} cites no source (add cite: [source-id])"
+            findings.append(Finding("citations", "fail", message, glossary, entry.line))
     cited = {c.key for t in (topic.patient, topic.clinician) for c in t.cites}
     cited |= {key for entry in topic.glossary for key in entry.cite}
     unused = [s.id for s in topic.sources if s.id not in cited]
