@@ -474,8 +474,9 @@ def at_lines(
 def locate(loc: Loc, lines: Mapping[Loc, int]) -> int | None:
     """The line of the deepest part of `loc` that is written in the file."""
     for end in range(len(loc), 0, -1):
-        if loc[:end] in lines:
-            return lines[loc[:end]]
+        for where in (loc[:end], (*loc[: end - 1], str(loc[end - 1]))):  # key 5 is written "5"
+            if where in lines:
+                return lines[where]
     return None
 
 
