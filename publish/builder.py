@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from publish import __version__, fsutil, manifest, outdir
+from publish import __version__, manifest, outdir
 from publish.errors import PublishError, ReleaseError, UsageError
 from publish.profile import DEFAULT, PAPERS, Profile
 from publish.project import TOPIC_FILE, Project
@@ -89,86 +89,74 @@ def check_release(topic: Topic, today: date) -> None:
         )
 
 
-def build_topic(
-    folder: Path,
-    out: Path,
-    only: tuple[str, ...],
-    options: Options,
-    release: bool = False,
-    force: bool = False,
-) -> TopicResult:
+@dataclass(frozen=True)
+class Job:
+    """One topic to build, with everything a worker process needs (it may not share our memory)."""
+
+    folder: Path
+    out: Path
+    selected: tuple[registry.Artifact, ...]
+    """The artifacts to bring up to date."""
+    known: tuple[registry.Artifact, ...]
+    """Every registered artifact, in manifest order: others found in the manifest are stale."""
+    options: Options
+    release: bool = False
+    force: bool = False
+
+
+def build_topic(job: Job) -> TopicResult:
     """Render each selected artifact whose inputs changed, then write it; a failure writes nothing.
 
-    An artifact whose input hash matches the manifest, and whose file is unchanged, is
-    up to date and skipped (unless `force`).
+    Under the topic's lock, the topic's files are hashed once and each artifact's key
+    compared with the manifest. An artifact whose key matches, and whose file is
+    unchanged, is up to date and skipped (unless `force`); when nothing needs doing,
+    the topic is not even parsed. Entries of artifacts no longer selected are kept
+    only while their key still matches.
     """
     started = time.perf_counter()
-    unchanged = None if (release or force) else _unchanged(folder, out, only, options)
-    if unchanged is not None:
-        unchanged.seconds = time.perf_counter() - started
-        return unchanged
-    topic = load_topic(folder)
-    if release:
-        check_release(topic, date.today())
-    target = out / topic.control.id
-    result = TopicResult(topic.control.id, target)
-    inputs = topic.files()
+    topic: Topic | None = None
+    topic_id = peek_id(job.folder)
+    if topic_id is None or job.release:
+        topic = load_topic(job.folder)  # its errors name the file; a release needs its dates
+        if job.release:
+            check_release(topic, date.today())
+        topic_id = topic.control.id
+    target = job.out / topic_id
+    known = {a.name: a for a in job.known}
+    selected = {a.name for a in job.selected}
     with outdir.locked(target):
-        entries = manifest.current_entries(target)
-        files: dict[str, bytes] = {}
-        for name in only:
-            artifact = registry.ARTIFACTS[name]
-            key = manifest.input_hash(inputs, artifact, options)
-            if not force and entries.get(name, {}).get("input_hash") == key:
-                result.up_to_date.append(name)
-                continue
-            rendered = artifact.render_module().render_file(topic, options)
-            files[rendered.filename] = rendered.data
-            entries[name] = manifest.entry(rendered, key)
-        stale = []
-        for name in set(entries) - set(only):  # not rebuilt now: keep only if still current
-            known = registry.get(name)
-            key = manifest.input_hash(inputs, known, options) if known else ""
-            if entries[name].get("input_hash") != key:
-                stale.append(entries.pop(name)["file"])
-        ordered = [entries[n] for n in registry.names() if n in entries]
-        text = manifest.render(topic, ordered)
-        path = target / manifest.MANIFEST
-        if files or stale or not path.is_file() or path.read_text(encoding="utf-8") != text:
-            outdir.commit(target, {**files, manifest.MANIFEST: text.encode("utf-8")}, stale)
-    for name in only:
-        result.warnings.extend(entries[name].get("warnings", []))
-    result.artifacts = [entries[n] for n in only]
+        inputs = manifest.inputs_digest(input_files(job.folder, Project.sources_for(job.folder)))
+        built = manifest.load_if_usable(target)
+        entries = built.intact() if built else {}
+        keys = {
+            name: manifest.input_hash(inputs, known[name], job.options)
+            for name in selected | set(entries)
+            if name in known
+        }
+        todo = [
+            a
+            for a in job.selected
+            if job.force or entries.get(a.name, {}).get("input_hash") != keys[a.name]
+        ]
+        stale = [
+            n for n in entries if n not in selected and entries[n].get("input_hash") != keys.get(n)
+        ]
+        if todo or stale or built is None or built.damaged():
+            topic = topic or load_topic(job.folder)
+            files: dict[str, bytes] = {}
+            for artifact in todo:
+                rendered = artifact.render_module().render_file(topic, job.options)
+                files[rendered.filename] = rendered.data
+                entries[artifact.name] = manifest.entry(rendered, keys[artifact.name])
+            removed = [entries.pop(name)["file"] for name in stale]
+            ordered = [entries[n] for n in known if n in entries]
+            text = manifest.render(topic, ordered, inputs, job.options.paper)
+            outdir.commit(target, {**files, manifest.MANIFEST: text.encode("utf-8")}, removed)
+    result = TopicResult(topic_id, target)
+    result.up_to_date = [a.name for a in job.selected if a not in todo]
+    result.artifacts = [entries[a.name] for a in job.selected]
+    result.warnings = [w for a in job.selected for w in entries[a.name].get("warnings", [])]
     result.seconds = time.perf_counter() - started
-    return result
-
-
-def _unchanged(
-    folder: Path, out: Path, only: tuple[str, ...], options: Options
-) -> TopicResult | None:
-    """The result of a build with nothing to do, found without parsing the topic; else None.
-
-    Every artifact in the manifest (selected or not) must have the input hash it was
-    built from: the same topic, sources, templates, profile and toolkit, all checked
-    when it was built. Anything else, or any doubt, takes the full path.
-    """
-    topic_id = peek_id(folder)
-    if topic_id is None:
-        return None
-    target = out / topic_id
-    if not fsutil.plain_folder(target):
-        return None  # a linked output folder is refused by the full path, never read
-    entries = manifest.current_entries(target)
-    if not set(only) <= set(entries):
-        return None
-    inputs = input_files(folder, Project.sources_for(folder))
-    for name, item in entries.items():
-        known = registry.get(name)
-        if known is None or item.get("input_hash") != manifest.input_hash(inputs, known, options):
-            return None
-    result = TopicResult(topic_id, target, up_to_date=list(only))
-    result.artifacts = [entries[n] for n in only]
-    result.warnings = [w for n in only for w in entries[n].get("warnings", [])]
     return result
 
 
@@ -190,12 +178,10 @@ def shard(folders: list[Path], spec: str | None) -> list[Path]:
     return share
 
 
-def _build_one(
-    args: tuple[Path, Path, tuple[str, ...], Options, bool, bool],
-) -> TopicResult | PublishError:
+def _build_one(job: Job) -> TopicResult | PublishError:
     """Worker entry point: a result or the error, never an exception across processes."""
     try:
-        return build_topic(*args)
+        return build_topic(job)
     except PublishError as exc:
         return exc
 
@@ -234,7 +220,9 @@ def build_topics(
     project = project or Project.find()
     options = Options(paper=paper, profile=profile, project=project)
     folders = shard(project.topic_dirs(paths), shard_spec)
-    tasks = [(Path(f), Path(out), selected, options, release, force) for f in folders]
+    known = tuple(registry.ARTIFACTS.values())
+    chosen = tuple(registry.ARTIFACTS[name] for name in selected)
+    tasks = [Job(Path(f), Path(out), chosen, known, options, release, force) for f in folders]
     workers = min(jobs or os.cpu_count() or 1, len(tasks))
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:

@@ -43,10 +43,10 @@ from urllib.parse import quote
 from publish import outdir
 from publish.errors import ContentError
 from publish.fsutil import read_no_follow, refuse_link, write_atomic
-from publish.manifest import MANIFEST, Manifest
-from publish.project import TOPIC_FILE
+from publish.manifest import MANIFEST, Manifest, inputs_digest
+from publish.project import TOPIC_FILE, Project
 from publish.render import registry
-from publish.topic import Control, load_control
+from publish.topic import Control, input_files, load_control
 
 BUNDLE_FILE = "bundle.json"
 LOINC = "http://loinc.org"
@@ -177,11 +177,11 @@ def dumps(resource: dict[str, Any]) -> str:
     return json.dumps(resource, indent=2, ensure_ascii=False) + "\n"
 
 
-def read_manifest(control: Control, folder: Path) -> list[dict[str, Any]]:
-    """The manifest's artifact entries, once it is known to describe this version of the topic
-    and every listed file is checked to match it."""
+def read_manifest(control: Control, folder: Path, inputs: str) -> list[dict[str, Any]]:
+    """The manifest's artifact entries, once it is known to describe the topic as it is now
+    (`inputs`: the digest of its files and sources) and every listed file matches it."""
     built = Manifest.load(folder)
-    stale = built.built_from(control)
+    stale = built.built_from(control, inputs)
     if stale:
         raise ContentError(stale, built.path)
     for entry in built.damaged():
@@ -214,8 +214,10 @@ def export_topic(
         raise ContentError("no manifest; run publish build first", folder / MANIFEST)
     root = Path(out) if out is not None else dist
     target = root / control.id if out is not None else folder / "fhir"
+    topic_dir = Path(topic_dir)
+    inputs = inputs_digest(input_files(topic_dir, Project.sources_for(topic_dir)))
     with outdir.locked(folder):
-        entries = read_manifest(control, folder)
+        entries = read_manifest(control, folder, inputs)
         files: list[tuple[Path, dict[str, Any]]] = []
         for entry in entries:
             artifact = folder / str(entry["file"])

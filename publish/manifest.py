@@ -28,9 +28,20 @@ if TYPE_CHECKING:
 MANIFEST = "manifest.json"
 
 
-def input_hash(files: Iterable[Path], artifact: Artifact, options: Options) -> str:
+def inputs_digest(files: Iterable[Path]) -> str:
+    """One hash of a topic's own files and its sources (`topic.input_files`), read once."""
+    digest = hashlib.sha256()
+    for path in files:
+        if path.is_file():
+            data = path.read_bytes()
+            digest.update(f"file:{path.name}\0{len(data)}\0".encode())
+            digest.update(data)
+    return digest.hexdigest()
+
+
+def input_hash(inputs: str, artifact: Artifact, options: Options) -> str:
     """Hash of all an artifact depends on: toolkit, options, the topic's files and sources
-    (`files`, from `topic.input_files`), templates, fonts."""
+    (`inputs`, from `inputs_digest`), its templates and the fonts."""
     digest = hashlib.sha256()
 
     def add(label: str, data: bytes) -> None:
@@ -41,9 +52,7 @@ def input_hash(files: Iterable[Path], artifact: Artifact, options: Options) -> s
     add("artifact", artifact.name.encode())
     add("options", repr((options.paper, options.profile)).encode())
     add("epoch", os.environ.get("SOURCE_DATE_EPOCH", "").encode())
-    for path in files:
-        if path.is_file():
-            add(f"file:{path.name}", path.read_bytes())
+    add("inputs", inputs.encode())
     fonts = sorted(p.name for p in (bundled_templates() / "fonts").glob("*.ttf"))
     for name in (*artifact.templates, *(f"fonts/{f}" for f in fonts)):
         add(f"template:{name}", template_file(name, options.templates).read_bytes())
@@ -76,8 +85,9 @@ def entry(rendered: RenderedFile, key: str) -> dict[str, Any]:
     return data
 
 
-def render(topic: Topic, entries: list[dict[str, Any]]) -> str:
-    """The manifest's text: the topic's document control, then one entry per artifact."""
+def render(topic: Topic, entries: list[dict[str, Any]], inputs: str, paper: str) -> str:
+    """The manifest's text: the topic's document control, what it was built from (the
+    hash of its files and sources, the paper size), then one entry per artifact."""
     control = topic.control
     data = {
         "topic": control.id,
@@ -90,6 +100,8 @@ def render(topic: Topic, entries: list[dict[str, Any]]) -> str:
         "next_review": control.next_review.isoformat(),
         "language": control.language,
         "toolkit_version": __version__,
+        "inputs_sha256": inputs,
+        "paper": paper,
         "artifacts": entries,
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
@@ -163,21 +175,24 @@ class Manifest:
         """Entries whose file is missing or no longer matches its sha256."""
         return [i for i in self.entries if not self.matches(i)]
 
-    def built_from(self, control: Control) -> str | None:
-        """None if built from this version of the topic, else what differs, in words."""
+    def built_from(self, control: Control, inputs: str) -> str | None:
+        """None if built from the topic as it is now (`inputs`: its files' digest), else
+        what differs, in words."""
         built = (self.fields.get("version"), self.fields.get("status"), self.fields.get("updated"))
         now = (control.version, control.status, control.updated.isoformat())
-        if built == now:
-            return None
-        return (
-            f"manifest is for version {built[0]} ({built[1]}, {built[2]}) but the topic is "
-            f"{now[0]} ({now[1]}, {now[2]}); run publish build first"
-        )
+        if built != now:
+            return (
+                f"manifest is for version {built[0]} ({built[1]}, {built[2]}) but the topic is "
+                f"{now[0]} ({now[1]}, {now[2]}); run publish build first"
+            )
+        if self.fields.get("inputs_sha256") != inputs:
+            return "the topic or its sources changed since the build; run publish build first"
+        return None
 
 
-def current_entries(folder: Path) -> dict[str, dict[str, Any]]:
-    """What an earlier build left that is still intact; nothing if there is no usable manifest."""
+def load_if_usable(folder: Path) -> Manifest | None:
+    """What an earlier build left, if its manifest can be read; None otherwise."""
     try:
-        return Manifest.load(folder).intact()
+        return Manifest.load(folder)
     except ContentError:
-        return {}
+        return None

@@ -37,11 +37,20 @@ def topic_dir(project: Path) -> Path:
 
 def run_check(project: Path) -> CheckResult:
     """`publish.check` on the project's topic against project/dist."""
-    return publish.check([topic_dir(project)], dist=project / "dist")
+    return publish.check(
+        [topic_dir(project)], dist=project / "dist", project=publish.Project.find(project)
+    )
 
 
 def of(result: CheckResult, gate: str, status: str | None = None) -> list[Finding]:
-    return [f for f in result.findings if f.gate == gate and (status is None or f.status == status)]
+    """A gate's findings, less the artifacts a test leaves unbuilt to spare time."""
+    return [
+        f
+        for f in result.findings
+        if f.gate == gate
+        and (status is None or f.status == status)
+        and "was not built" not in f.message
+    ]
 
 
 def override(project: Path, name: str, text: str) -> None:

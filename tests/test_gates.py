@@ -22,6 +22,7 @@ import pytest
 from pikepdf import Array, Dictionary, Name, String
 
 from publish import __version__
+from publish import manifest as manifests
 from publish.citations import find_citations
 from publish.gates import (
     DEFAULT_MAX_GRADE,
@@ -44,7 +45,8 @@ from publish.normalizer.model import NormalizedSource, Removal
 from publish.profile import DISCLAIMER, Profile
 from publish.project import Project
 from publish.render import registry
-from publish.topic import Control, GlossaryEntry, Text, Topic
+from publish.render.options import Options
+from publish.topic import Control, GlossaryEntry, Text, Topic, load_topic
 
 REPO = Path(__file__).resolve().parent.parent
 TOPIC_ID = "a-topic"
@@ -614,10 +616,32 @@ def test_artifacts_reports_each_files_problems_or_its_verifiers_pass_message(
 # --- built files and the manifest -------------------------------------------------------------
 
 
-def manifest(dist: Path, entries: list[dict[str, str]]) -> Path:
+def as_built(
+    folder: Path, topic: Topic, entries: list[dict[str, str]], profile: Profile, project: Project
+) -> None:
+    """A manifest in `folder` that says `entries` were built from `topic` as it is now."""
+    inputs = manifests.inputs_digest(topic.files())
+    options = Options(paper="letter", profile=profile, project=project)
+    for item in entries:
+        known = registry.get(item["name"])
+        if known is not None:
+            item["input_hash"] = manifests.input_hash(inputs, known, options)
+    control = topic.control
+    fields = {
+        "version": control.version,
+        "status": control.status,
+        "updated": control.updated.isoformat(),
+        "inputs_sha256": inputs,
+        "paper": "letter",
+        "artifacts": entries,
+    }
+    (folder / "manifest.json").write_text(json.dumps(fields), encoding="utf-8")
+
+
+def manifest(dist: Path, entries: list[dict[str, str]], topic: Topic) -> Path:
     folder = dist / TOPIC_ID
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "manifest.json").write_text(json.dumps({"artifacts": entries}), encoding="utf-8")
+    as_built(folder, topic, entries, PROFILE, Project.find(dist.parent))
     return folder
 
 
@@ -629,7 +653,9 @@ def entry(folder: Path, name: str, file: str, data: bytes | None) -> dict[str, s
 
 
 def test_never_built_topic_fails_naming_the_manifest(tmp_path: Path) -> None:
-    files, findings = built_files(make_topic(tmp_path), tmp_path / "dist")
+    files, findings = built_files(
+        make_topic(tmp_path), tmp_path / "dist", PROFILE, Project.find(tmp_path)
+    )
 
     assert files == {}
     assert findings == [
@@ -654,9 +680,10 @@ def test_manifest_entries_missing_changed_or_unknown_fail_and_intact_ones_are_re
         entry(folder, "epub", "reader.epub", b"edited after the build"),
         entry(folder, "poster", "poster.pdf", b"as built"),
     ]
-    manifest(dist, entries)
+    topic = make_topic(tmp_path)
+    manifest(dist, entries, topic)
 
-    files, findings = built_files(make_topic(tmp_path), dist)
+    files, findings = built_files(topic, dist, PROFILE, Project.find(tmp_path))
 
     assert files == {"handout": folder / "handout.pdf"}
     assert findings == [
@@ -953,7 +980,7 @@ def hand_built(project: Path, profile: Profile) -> Path:
     handout = pdf_file(folder / "handout.pdf", ((profile.disclaimer, *profile.crisis),))
     text = handout.read_bytes()
     listed = {"name": "handout", "file": "handout.pdf", "sha256": hashlib.sha256(text).hexdigest()}
-    (folder / "manifest.json").write_text(json.dumps({"artifacts": [listed]}), encoding="utf-8")
+    as_built(folder, load_topic(seed_topic(project)), [listed], profile, Project.find(project))
     return handout
 
 
@@ -973,11 +1000,16 @@ def test_built_files_are_read_back_with_the_profile_the_topic_was_built_with(
     )
     handout = hand_built(project, PROFILE)
 
-    clinic = check_topic(seed_topic(project), project / "dist", PROFILE)
-    default = check_topic(seed_topic(project), project / "dist")
+    here = Project.find(project)
+    clinic = check_topic(seed_topic(project), project / "dist", PROFILE, project=here)
+    default = check_topic(seed_topic(project), project / "dist", project=here)
 
     def built(findings: list[Finding]) -> list[tuple[str, str, str | None]]:
-        return [(f.gate, f.status, f.file) for f in findings if f.gate in ("safety", "artifacts")]
+        return [
+            (f.gate, f.status, f.file)
+            for f in findings
+            if f.gate in ("safety", "artifacts") and "was not built" not in f.message
+        ]
 
     assert built(clinic) == [
         ("safety", "pass", str(handout)),
@@ -996,8 +1028,12 @@ def test_check_topics_runs_every_topic_of_the_project_with_the_options_given(
         re.sub(r"(?m)^id: .*$", "id: second-topic", control.read_text(encoding="utf-8")),
         encoding="utf-8",
     )
-    hand_built(project, PROFILE)
-    shutil.copytree(project / "dist" / SEED_TOPIC, project / "dist" / "second-topic")
+    handout = hand_built(project, PROFILE)
+    copy = project / "dist" / "second-topic"
+    copy.mkdir()
+    shutil.copy(handout, copy / "handout.pdf")
+    listed = {"name": "handout", "file": "handout.pdf", "sha256": manifests.sha256_file(handout)}
+    as_built(copy, load_topic(second), [listed], PROFILE, Project.find(project))
     due = seed_next_review(project)
     monkeypatch.chdir(project)
 
@@ -1017,9 +1053,20 @@ def test_check_topics_runs_every_topic_of_the_project_with_the_options_given(
     assert gates(given, "fail").count("document-control") == 2
     safety_messages = [f.message for f in given.findings if f.gate == "safety"]
     assert safety_messages == ["handout: missing draft marking"] * 2  # the profile's crisis lines
-    assert [f.status for f in found.findings if f.gate == "artifacts"] == ["pass"]
+    assert [
+        (f.status, f.message.split(";")[0])
+        for f in found.findings
+        if f.gate == "artifacts" and "was not built" not in f.message
+    ] == [  # checked with the default profile, not the one it was built with
+        (
+            "fail",
+            "handout: built with other templates, another clinic profile or another "
+            "publish version than now",
+        ),
+        ("pass", "handout: tagged, fonts embedded, title and language set, within page limit"),
+    ]
     [safety_default] = [f for f in found.findings if f.gate == "safety"]
-    assert safety_default.file == str(Path("dist") / SEED_TOPIC / "handout.pdf")
+    assert safety_default.file == str(Path("dist") / "second-topic" / "handout.pdf")
     assert "crisis line 1" in safety_default.message  # the default profile's are not there
 
 

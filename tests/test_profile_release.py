@@ -409,7 +409,7 @@ from pathlib import Path
 import publish
 
 normalized = publish.normalize(["seeds/raw"], "normalized-again")
-built = publish.build(out="dist", only=["handout"])
+built = publish.build(out="dist")
 checked = publish.check(dist="dist")
 print(json.dumps({
     "types": [type(r).__name__ for r in (normalized, built, checked)],
@@ -475,7 +475,7 @@ def test_api_functions_stay_callable_after_use(
 
     monkeypatch.chdir(project)
     checked = publish.check(dist="dist")  # fails: not built yet
-    built = publish.build(out="dist", only=["handout"])
+    built = publish.build(out="dist")
     rechecked = publish.check(dist="dist")
 
     assert checked.failed() and built.ok and not rechecked.failed()

@@ -50,6 +50,7 @@ def check_topic(
     *,
     max_grade: float = DEFAULT_MAX_GRADE,
     today: date | None = None,
+    project: Project | None = None,
 ) -> list[Finding]:
     """Every gate on one topic; a topic that does not load fails with each of its problems."""
     try:
@@ -57,13 +58,9 @@ def check_topic(
     except PublishError as exc:
         gate = "citations" if "citation" in str(exc) else "topic"
         file = str(exc.path) if exc.path else None
-        return [
-            Finding(gate, "fail", line, file, number)
-            for line, (_, number) in zip(
-                exc.lines(), ((exc.raw, exc.line), *exc.problems), strict=True
-            )
-        ]
-    files, missing = built_files(topic, dist)
+        problems = ((exc.raw, exc.line), *exc.problems)
+        return [Finding(gate, "fail", text, file, line) for text, line in problems]
+    files, missing = built_files(topic, dist, profile, project or Project.find())
     return [
         *readability(topic, max_grade),
         *citations(topic),
@@ -95,6 +92,13 @@ def check_topics(
     result = CheckResult()
     for folder in project.topic_dirs(paths):
         result.findings.extend(
-            check_topic(Path(folder), Path(dist), profile, max_grade=max_grade, today=today)
+            check_topic(
+                Path(folder),
+                Path(dist),
+                profile,
+                max_grade=max_grade,
+                today=today,
+                project=project,
+            )
         )
     return result

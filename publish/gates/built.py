@@ -8,12 +8,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from publish import manifest
 from publish.errors import ContentError
 from publish.gates.findings import Finding
 from publish.gates.visible import MIN_POINTS
 from publish.manifest import MANIFEST, Manifest
 from publish.profile import Profile
+from publish.project import Project
 from publish.render import registry
+from publish.render.options import Options
 from publish.topic import Topic
 
 DRAFT_MARKING = "Draft — not yet clinically reviewed"
@@ -72,26 +75,51 @@ def artifacts(files: dict[str, Path]) -> list[Finding]:
     return findings
 
 
-def built_files(topic: Topic, dist: Path) -> tuple[dict[str, Path], list[Finding]]:
-    """The artifacts the manifest lists, each checked against its sha256, by artifact name."""
+def built_files(
+    topic: Topic, dist: Path, profile: Profile, project: Project
+) -> tuple[dict[str, Path], list[Finding]]:
+    """The built files to read back, by artifact name, and what is wrong with the build.
+
+    Fails: no usable manifest; a topic or sources changed since the build; an artifact
+    built with other templates, profile or toolkit than now (its input hash differs);
+    a listed file missing or changed; an unknown artifact; a registered artifact absent.
+    """
     folder = dist / topic.control.id
     try:
         built = Manifest.load(folder)
-    except ContentError:
-        return {}, [
-            Finding(
-                "artifacts", "fail", "not built: run `publish build` first", str(folder / MANIFEST)
-            )
-        ]
-    files, findings = {}, []
+    except ContentError as exc:
+        missing = not (folder / MANIFEST).exists()
+        message = "not built: run `publish build` first" if missing else exc.raw
+        return {}, [Finding("artifacts", "fail", message, str(folder / MANIFEST))]
+    inputs = manifest.inputs_digest(topic.files())
+    findings = []
+    stale = built.built_from(topic.control, inputs)
+    if stale:
+        findings.append(Finding("artifacts", "fail", stale, str(built.path)))
+    paper = str(built.fields.get("paper") or profile.paper)
+    options = Options(paper=paper, profile=profile, project=project)
+    files = {}
     for entry in built.entries:
         path = built.file(entry)
-        if registry.get(entry["name"]) is None:
+        artifact = registry.get(entry["name"])
+        if artifact is None:
             message = f"{entry['file']}: unknown artifact {entry['name']!r} in the manifest"
             findings.append(Finding("artifacts", "fail", message, str(path)))
-        elif not built.matches(entry):
+            continue
+        if not built.matches(entry):
             message = f"{entry['file']} is missing or does not match the manifest"
             findings.append(Finding("artifacts", "fail", message, str(path)))
-        else:
-            files[entry["name"]] = path
+            continue
+        files[artifact.name] = path
+        if not stale and entry.get("input_hash") != manifest.input_hash(inputs, artifact, options):
+            message = (
+                f"{artifact.name}: built with other templates, another clinic profile or "
+                "another publish version than now; build again (with the same --profile)"
+            )
+            findings.append(Finding("artifacts", "fail", message, str(path)))
+    listed = {str(e["name"]) for e in built.entries}
+    for artifact in registry.ARTIFACTS.values():
+        if artifact.name not in listed:
+            message = f"{artifact.name}: {artifact.filename} was not built; run publish build"
+            findings.append(Finding("artifacts", "fail", message, str(folder / artifact.filename)))
     return files, findings
