@@ -86,7 +86,7 @@ def error_page(title: str, message: str, version: int) -> str:
 
 def _message(exc: Exception) -> str:
     if isinstance(exc, PublishError):
-        return exc.format_message()
+        return "\n".join(exc.lines())  # every problem of the file, one line each
     if isinstance(exc, jinja2.TemplateError):
         return f"template failed: {exc}".replace("\n", " ")
     return f"internal error: {type(exc).__name__}: {exc}".replace("\n", " ")
@@ -348,14 +348,21 @@ class PreviewServer:
         return _file(path)
 
 
+_SERVED_AS_IS = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml")
+"""Media types a page may load from the preview as they are; fonts and CSS are added below."""
+
+
 def _content_type(path: Path) -> str:
-    """Text is served as plain UTF-8 text (shown, never run); the rest by its media type."""
+    """An allow-list: images, fonts and stylesheets by their type, text as plain text, and
+    anything else (scripts, XML, HTML) as bytes to download, never as something to run."""
     kind = media_type(path.name)
     if kind == "text/css":
         return "text/css; charset=utf-8"
-    if kind.startswith("text/") or kind == "application/yaml":
+    if kind in _SERVED_AS_IS or kind.startswith("font/"):
+        return kind
+    if kind in ("text/plain", "text/markdown", "application/yaml"):
         return "text/plain; charset=utf-8"
-    return kind
+    return "application/octet-stream"
 
 
 def _file(path: Path) -> Response:

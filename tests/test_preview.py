@@ -252,3 +252,36 @@ def test_a_real_browser_renders_the_handout(served: Served, tmp_path: Path) -> N
     assert 'class="crisis"' in dom and "988" in dom
     assert shot.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     assert shot.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize(
+    ("name", "served_as"),
+    [
+        ("run.js", "application/octet-stream"),
+        ("page.html", "application/octet-stream"),
+        ("feed.xml", "application/octet-stream"),
+        ("notes.md", "text/plain; charset=utf-8"),
+        ("photo.png", "image/png"),
+    ],
+)
+def test_topic_files_are_served_as_images_or_text_never_as_something_to_run(
+    project: Path, name: str, served_as: str
+) -> None:
+    (project / TOPIC / name).write_bytes(b"<script>alert(1)</script>")
+    with running() as served:
+        status, kind, _ = served.get(f"/_topic/{name}")
+    assert (status, kind) == (200, served_as)
+
+
+def test_the_error_page_lists_every_problem_of_the_file(project: Path) -> None:
+    control = project / TOPIC / "topic.yaml"
+    text = control.read_text(encoding="utf-8")
+    control.write_text(
+        text.replace("status: draft", "status: finished").replace("language: en", "language: 12"),
+        encoding="utf-8",
+    )
+    with running() as served:
+        status, _, body = served.get("/handout")
+    page = body.decode("utf-8")
+    assert status == 500
+    assert "field &#39;status&#39;" in page and "field &#39;language&#39;" in page
