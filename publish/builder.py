@@ -16,7 +16,7 @@ from typing import Any
 from publish import __version__, manifest, outdir
 from publish.errors import PublishError, ReleaseError, UsageError
 from publish.profile import DEFAULT, PAPERS, Profile
-from publish.project import TOPIC_FILE, Project
+from publish.project import TOPIC_FILE, Project, parse_shard
 from publish.render import registry
 from publish.render.options import Options
 from publish.topic import Topic, input_files, load_topic, peek_id
@@ -164,12 +164,7 @@ def shard(folders: list[Path], spec: str | None) -> list[Path]:
     """`I/N`: the topics whose name hashes to share I of N; stable as topics come and go."""
     if not spec:
         return folders
-    try:
-        index, count = (int(part) for part in spec.split("/"))
-    except ValueError:
-        raise UsageError(f"shard must look like I/N (e.g. 1/4), not {spec!r}") from None
-    if not 1 <= index <= count:
-        raise UsageError(f"shard {spec!r}: I must be between 1 and N")
+    index, count = parse_shard(spec)
     share = [
         f
         for f in folders

@@ -15,6 +15,7 @@ from publish.errors import EXIT_CHECK_FAILED, EXIT_INTERNAL, PublishError
 
 if TYPE_CHECKING:
     from publish.profile import Profile
+    from publish.project import Project
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -44,12 +45,12 @@ class Shard(click.ParamType):
     name = "I/N"
 
     def convert(self, value: str, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from publish.project import parse_shard
+
         try:
-            index, count = (int(part) for part in str(value).split("/"))
-        except ValueError:
-            self.fail(f"{value!r} must look like I/N (e.g. 1/4)", param, ctx)
-        if not 1 <= index <= count:
-            self.fail(f"{value!r}: I must be between 1 and N", param, ctx)
+            parse_shard(str(value))
+        except PublishError as exc:
+            self.fail(exc.raw, param, ctx)
         return str(value)
 
 
@@ -113,8 +114,11 @@ def normalize(
       publish normalize --check    # in CI: fail if committed files are stale
     """
     from publish.normalizer import normalize_paths
+    from publish.project import Project
 
-    result = normalize_paths(paths or (Path("seeds/raw"),), out, check=check, overrides=overrides)
+    result = normalize_paths(
+        paths or (Path("seeds/raw"),), out, check=check, overrides=overrides, project=Project.find()
+    )
     for warning in result.warnings:
         _err(f"warning: {warning}")
     for error in result.errors:
@@ -187,11 +191,10 @@ def _json_option(func):  # type: ignore[no-untyped-def]
     )(func)
 
 
-def _load_profile(path: Path | None) -> Profile:
+def _load_profile(path: Path | None, project: Project) -> Profile:
     from publish.config import load_profile
-    from publish.project import Project
 
-    return load_profile(path or Project.find().profile_file())
+    return load_profile(path or project.profile_file())
 
 
 @cli.command()
@@ -271,8 +274,11 @@ def build(
             extra = f", reading grade {entry['reading_grade']}" if "reading_grade" in entry else ""
             echo(f"{path}  {entry.get(size)} {size}, {_size(entry['bytes'])}{extra}")
 
+    from publish.project import Project
+
+    project = Project.find()
     try:
-        profile = _load_profile(profile_path)
+        profile = _load_profile(profile_path, project)
     except PublishError as exc:
         if as_json:
             from publish.builder import BuildResult
@@ -296,6 +302,7 @@ def build(
             jobs=jobs,
             shard_spec=shard_spec,
             progress=progress,
+            project=project,
         )
     for error in result.errors:
         _report(error)
@@ -347,8 +354,16 @@ def check(
       publish check --strict --json > check.json
     """
     from publish.gates import check_topics
+    from publish.project import Project
 
-    result = check_topics(topics, dist, profile=_load_profile(profile_path), max_grade=max_grade)
+    project = Project.find()
+    result = check_topics(
+        topics,
+        dist,
+        profile=_load_profile(profile_path, project),
+        max_grade=max_grade,
+        project=project,
+    )
     if as_json:
         click.echo(result.to_json(strict))
     else:
@@ -441,8 +456,9 @@ def preview(topic: Path | None, port: int, host: str) -> None:
       publish preview seeds/topics/ketamine-depression --port 0
     """
     from publish.preview import serve
+    from publish.project import Project
 
-    serve(topic, host=host, port=port, echo=click.echo)
+    serve(topic, host=host, port=port, echo=click.echo, project=Project.find())
 
 
 def main() -> None:

@@ -50,10 +50,6 @@ class PublishError(Exception):
             return ""
         return f"{self.path}:{line}: " if line else f"{self.path}: "
 
-    @property
-    def message(self) -> str:
-        return str(self)
-
     def format_message(self) -> str:
         """The first problem as one line (newlines in the message become spaces)."""
         return str(self).replace("\n", " ")

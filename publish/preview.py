@@ -470,14 +470,16 @@ def serve(
     host: str = DEFAULT_HOST,
     port: int = DEFAULT_PORT,
     echo: Callable[[str], None] = print,
+    project: Project | None = None,
 ) -> None:
     """Serve until Ctrl-C, printing the address and each reload or error."""
-    folder = Path(topic_dir) if topic_dir is not None else default_topic(Project.find())
+    project = project or Project.find(Path.cwd().resolve())
+    folder = Path(topic_dir) if topic_dir is not None else default_topic(project)
 
     def log(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
-    server = PreviewServer(folder, host, port, log=log)
+    server = PreviewServer(folder, host, port, log=log, project=project)
     bound_host, bound_port = server.start()
     echo(f"Previewing {folder} at {url(bound_host, bound_port)}  (Ctrl-C to stop)")
     if not _is_loopback(bound_host):

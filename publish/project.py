@@ -12,11 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from publish.errors import ContentError, InputError
+from publish.errors import ContentError, InputError, UsageError
 from publish.resources import bundled_seeds, bundled_templates
 
 TOPIC_FILE = "topic.yaml"
-PROFILE_FILE = "publish.toml"
 
 
 @dataclass(frozen=True)
@@ -36,14 +35,6 @@ class Project:
     @property
     def seeds(self) -> Path:
         return self.folder / "seeds" if self.has_content else bundled_seeds()
-
-    @property
-    def raw(self) -> Path:
-        return self.seeds / "raw"
-
-    @property
-    def normalized(self) -> Path:
-        return self.seeds / "normalized"
 
     @property
     def topics(self) -> Path:
@@ -158,3 +149,14 @@ def unique_ids(folders: list[Path]) -> list[Path]:
             )
         seen[topic_id] = folder
     return kept
+
+
+def parse_shard(spec: str) -> tuple[int, int]:
+    """`I/N` (share I of N of the topics) as (I, N); anything else is a usage error."""
+    try:
+        index, count = (int(part) for part in spec.split("/"))
+    except ValueError:
+        raise UsageError(f"shard must look like I/N (e.g. 1/4), not {spec!r}") from None
+    if not 1 <= index <= count:
+        raise UsageError(f"shard {spec!r}: I must be between 1 and N")
+    return index, count

@@ -21,9 +21,10 @@ from publish.topic import Topic
 class Options:
     """How to build: paper size, clinic profile, and the project (its templates and seeds)."""
 
+    project: Project
+    """Where project templates and seeds are: found once by the caller, never here."""
     paper: str = "letter"
     profile: Profile = DEFAULT
-    project: Project = field(default_factory=Project.find)
 
     @property
     def templates(self) -> Path | None:
