@@ -184,8 +184,9 @@ def read_manifest(control: Control, folder: Path, inputs: str) -> list[dict[str,
     stale = built.built_from(control, inputs)
     if stale:
         raise ContentError(stale, built.path)
-    for entry in built.damaged():
-        path = built.file(entry)
+    damaged = built.damaged()
+    if damaged:
+        path = built.file(damaged[0])
         if path.is_symlink():
             raise refuse_link(path)
         if not path.is_file():

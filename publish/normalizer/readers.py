@@ -136,7 +136,7 @@ class WikiReader(Reader):
         if fm.get(key):
             published = _as_date(fm[key])
             if not published:
-                line = _key_line(fm_text or "", key, first_line=2)
+                line = frontmatter.key_lines(fm_text or "", first_line=2).get((key,))
                 raise InputError(f"{key!r} is not a date: {fm[key]!r}", path, line)
             draft.meta["published"] = published
         for key in ("authors", "speakers"):  # names as the field type reads them back
@@ -380,14 +380,6 @@ def _block_text(block: object) -> str:
     if isinstance(block, BulletList):
         return " ".join(block.items)
     return getattr(block, "text", "")
-
-
-def _key_line(yaml_text: str, key: str, first_line: int) -> int | None:
-    """The line where a top-level key is written in front matter."""
-    for number, line in enumerate(yaml_text.split("\n"), start=first_line):
-        if line.startswith(f"{key}:"):
-            return number
-    return None
 
 
 def _str(value: object) -> str | None:
