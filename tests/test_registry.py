@@ -8,7 +8,7 @@ verifies it, and the tests register it to see it reach `build --only`, the manif
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -57,7 +57,7 @@ def pages(topic: Topic, options: Options, image_src: Callable[[str], str]) -> li
 PASSED = "plain text, readable"
 
 
-def read(data: bytes) -> Reading:
+def read(data: bytes, wanted: Sequence[str] = ()) -> Reading:
     text = data.decode("utf-8")
     return Reading(text, text)
 

@@ -5,13 +5,12 @@ Which checker reads a file comes from the artifact registry, never from its suff
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from publish import manifest
 from publish.errors import ContentError
 from publish.gates.findings import Finding
-from publish.gates.visible import MIN_POINTS
+from publish.gates.visible import MIN_POINTS, squash
 from publish.manifest import MANIFEST, Manifest
 from publish.profile import Profile
 from publish.project import Project
@@ -21,12 +20,6 @@ from publish.topic import Topic
 
 DRAFT_MARKING = "Draft — not yet clinically reviewed"
 HOW_HIDDEN = f"off the page, under {MIN_POINTS:g} pt, too faint against its background, or covered"
-
-
-def _squash(text: str) -> str:
-    """Whitespace collapsed; a hyphen that ended a printed line rejoins its word."""
-    text = re.sub(r"\s+", " ", text.replace("\u00ad", "")).strip()
-    return re.sub(r"(?<=\w)- (?=\w)", "-", text)
 
 
 def safety(topic: Topic, files: dict[str, Path], profile: Profile) -> list[Finding]:
@@ -41,13 +34,13 @@ def safety(topic: Topic, files: dict[str, Path], profile: Profile) -> list[Findi
         required["draft marking"] = DRAFT_MARKING
     for name, path in files.items():
         artifact = registry.ARTIFACTS[name]
-        reading = artifact.verify_module().read(path.read_bytes())
-        everything, visible = _squash(reading.everything), _squash(reading.visible)
-        absent = [label for label, words in required.items() if _squash(words) not in everything]
+        reading = artifact.verify_module().read(path.read_bytes(), tuple(required.values()))
+        everything, visible = squash(reading.everything), squash(reading.visible)
+        absent = [label for label, words in required.items() if squash(words) not in everything]
         hidden = [
             label
             for label, words in required.items()
-            if label not in absent and _squash(words) not in visible
+            if label not in absent and squash(words) not in visible
         ]
         problems = []
         if absent:

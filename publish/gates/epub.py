@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,11 +13,11 @@ if TYPE_CHECKING:
 PASSED = "epubcheck: 0 errors, 0 warnings"
 
 
-def read(data: bytes) -> Reading:
+def read(data: bytes, wanted: Sequence[str] = ()) -> Reading:
     """The text of every XHTML document, laid out with the book's CSS: all and visible."""
     from publish.gates.visible import read_epub
 
-    return read_epub(data)
+    return read_epub(data, wanted)
 
 
 def problems(path: Path, artifact: Artifact) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,10 +13,11 @@ if TYPE_CHECKING:
 PASSED = "tagged, fonts embedded, title and language set, within page limit"
 
 
-def read(data: bytes) -> Reading:
+def read(data: bytes, wanted: Sequence[str] = ()) -> Reading:
     """The text of the pages, all of it and what a reader can see of it."""
     from publish.gates.visible import read_pdf
 
+    del wanted  # a PDF has few pages: every one is read
     return read_pdf(data)
 
 

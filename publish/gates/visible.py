@@ -16,10 +16,12 @@ the default), and the result is judged the same way.
 
 from __future__ import annotations
 
+import html
 import io
+import re
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -130,8 +132,26 @@ def _reading_system_css(fonts: Path) -> str:
     return faces + 'html { font-family: "Reader"; font-size: 12pt; }'
 
 
-def read_epub(data: bytes) -> Reading:
-    """The text of every XHTML document of an EPUB, each laid out with the book's CSS."""
+def squash(text: str) -> str:
+    """Whitespace collapsed; a hyphen that ended a printed line rejoins its word."""
+    text = re.sub(r"\s+", " ", text.replace("\u00ad", "")).strip()
+    return re.sub(r"(?<=\w)- (?=\w)", "-", text)
+
+
+def _may_hold(markup: str, wanted: Iterable[str]) -> bool:
+    """Whether a document's text could contain one of the phrases: tags taken out both as
+    spaces and as nothing, so a phrase split by inline markup is not missed."""
+    texts = [squash(html.unescape(re.sub(r"<[^>]*>", gap, markup))) for gap in (" ", "")]
+    return any(squash(phrase) in text for phrase in wanted for text in texts)
+
+
+def read_epub(data: bytes, wanted: Iterable[str] = ()) -> Reading:
+    """The text of the book's XHTML documents, each laid out with the book's CSS.
+
+    With `wanted` phrases, only documents whose markup could hold one are laid out: a
+    document without a phrase cannot show it, and layout is the slow part.
+    """
+    wanted = tuple(wanted)
     from weasyprint import CSS, HTML
 
     from publish.render.pdf import Fetched, _fetcher_class, _font_config
@@ -153,6 +173,9 @@ def read_epub(data: bytes) -> Reading:
         for name in names:
             path = (root / name).resolve()
             if not path.is_relative_to(root) or not path.is_file():
+                continue
+            markup = path.read_text(encoding="utf-8", errors="replace")
+            if wanted and not _may_hold(markup, wanted):
                 continue
             document = HTML(filename=str(path), encoding="utf-8", url_fetcher=fetcher).render(
                 stylesheets=[defaults], font_config=_font_config()
