@@ -127,6 +127,15 @@ class NormalizedSource:
     related: list[str] = field(default_factory=list)
     removed: list[Removal] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        """A body no artifact can print is refused where it is made, so normalize never
+        writes a source that a build (or normalizing it again) would refuse."""
+        unprintable = find_control(self.body)
+        if unprintable:
+            raise InputError(
+                f"unprintable character {unprintable[0]} in the text", self.source_file
+            )
+
     def front_matter(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "title": self.title, "kind": self.kind}
         data["language"] = self.language
