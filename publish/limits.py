@@ -37,6 +37,10 @@ class Limits:
     """What exceeding a limit raises: the kind of file decides the exit code."""
 
 
+MAX_BRACKETS = 20_000
+"""`[` in one document: markdown-it spends about 10 µs on each when looking for links, so
+2 MiB of them would take 20 s; a real document has a few hundred."""
+
 TOPIC_TEXT = Limits(block_chars=20_000, paragraph_chars=3_000, inline_depth=10, error=ContentError)
 """`patient.md` and `clinician.md`: laid out on paper by WeasyPrint (exit 4 beyond)."""
 SOURCE = Limits(block_chars=20_000, paragraph_chars=20_000, inline_depth=10, error=InputError)
@@ -50,6 +54,15 @@ def check_markdown(text: str, limits: Limits, path: Path | str | None, first_lin
     text once and parses it once, block by block.
     """
     _check_blocks(text, limits, path, first_line)
+    if text.count("[") > MAX_BRACKETS:
+        at = -1
+        for _ in range(MAX_BRACKETS + 1):
+            at = text.index("[", at + 1)
+        raise limits.error(
+            f"more than {MAX_BRACKETS:,} '[' in one document; is it really text?",
+            path,
+            first_line + text.count("\n", 0, at),
+        )
     from markdown_it import MarkdownIt
 
     parser = MarkdownIt("commonmark", {"html": False})
