@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
@@ -25,6 +25,7 @@ from urllib.parse import quote, unquote, urlsplit
 import jinja2
 
 from publish.errors import EXIT_USAGE, ContentError, PublishError
+from publish.httpserve import BoundedHTTPServer
 from publish.project import TOPIC_FILE, Project, topic_folder
 from publish.render import registry
 from publish.render.html import render as render_template
@@ -142,6 +143,7 @@ class PreviewServer:
         self.project = project or Project.find(Path.cwd().resolve())
         self._version = 0
         self._lock = threading.Lock()
+        self._page_locks: dict[str, threading.Lock] = {}
         self._stop = threading.Event()
         self._watching = threading.Event()
         self._httpd: _HTTPServer | None = None
@@ -253,9 +255,19 @@ class PreviewServer:
         return image_src
 
     def render(self, path: str, version: int) -> Response:
-        """The page at `path`; a failure to load or render is a 500 page naming the cause."""
+        """The page at `path`; a failure to load or render is a 500 page naming the cause.
+
+        One render at a time per artifact: a reload storm waits for the render under way
+        instead of starting many of the same (the keys are the registry's names, so a
+        client cannot grow the table).
+        """
+        name = path.strip("/").partition("/")[0]
+        key = name if registry.get(name) is not None else ""
+        with self._lock:
+            page_lock = self._page_locks.setdefault(key, threading.Lock())
         try:
-            page = self._render(path, version)
+            with page_lock:
+                page = self._render(path, version)
         except Exception as exc:
             message = _message(exc)
             self.log(f"error: {path}: {message}")
@@ -382,9 +394,7 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-
+class _HTTPServer(BoundedHTTPServer):
     def __init__(self, address: tuple[str, int], handler: type, preview: PreviewServer) -> None:
         self.preview = preview
         super().__init__(address, handler)

@@ -285,3 +285,33 @@ def test_the_error_page_lists_every_problem_of_the_file(project: Path) -> None:
     page = body.decode("utf-8")
     assert status == 500
     assert "field &#39;status&#39;" in page and "field &#39;language&#39;" in page
+
+
+def test_idle_connections_do_not_stop_the_server_answering(served: Served) -> None:
+    """Hundreds of connections that never send a request hold no worker."""
+    import socket
+
+    idle = [socket.create_connection((served.host, served.port)) for _ in range(300)]
+    try:
+        started = time.monotonic()
+        assert served.get("/_version")[0] == 200
+        assert time.monotonic() - started < 5
+    finally:
+        for connection in idle:
+            connection.close()
+
+
+def test_a_connection_that_sends_nothing_is_closed(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    from publish import httpserve
+
+    monkeypatch.setattr(httpserve, "IDLE_SECONDS", 0.5)
+    idle = socket.create_connection((served.host, served.port))
+    idle.settimeout(5)
+    try:
+        assert idle.recv(1) == b""  # closed by the server, not by the timeout here
+    finally:
+        idle.close()
