@@ -386,11 +386,17 @@ def _file(path: Path) -> Response:
 
 
 def _is_loopback(host: str) -> bool:
-    if host in LOOPBACK_NAMES:
+    """Whether `host` is this machine only, in any spelling the socket layer accepts
+    (`127.1` and `0x7f.1` are 127.0.0.1 to it); parsed, never looked up."""
+    if host.lower() in LOOPBACK_NAMES:
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
+        pass
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host)).is_loopback
+    except OSError:
         return False
 
 

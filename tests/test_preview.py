@@ -315,3 +315,17 @@ def test_a_connection_that_sends_nothing_is_closed(
         assert idle.recv(1) == b""  # closed by the server, not by the timeout here
     finally:
         idle.close()
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.1", "0x7f.1", "2130706433", "::1", "LOCALHOST"])
+def test_every_spelling_of_loopback_keeps_the_host_check(host: str) -> None:
+    from publish.preview import _is_loopback
+
+    assert _is_loopback(host)
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "10.0.0.1", "128.1", "example.org"])
+def test_other_addresses_are_not_loopback(host: str) -> None:
+    from publish.preview import _is_loopback
+
+    assert not _is_loopback(host)
