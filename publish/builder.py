@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from publish import __version__, manifest, outdir
-from publish.errors import PublishError, ReleaseError, UsageError
+from publish.errors import OutputError, PublishError, ReleaseError, UsageError
 from publish.profile import DEFAULT, PAPERS, Profile
 from publish.project import TOPIC_FILE, Project, parse_shard
 from publish.render import registry
@@ -179,6 +179,8 @@ def _build_one(job: Job) -> TopicResult | PublishError:
         return build_topic(job)
     except PublishError as exc:
         return exc
+    except OSError as exc:  # a full disk or temporary folder while rendering: exit 6
+        return OutputError(f"cannot write: {exc.strerror or exc}", exc.filename or job.folder)
 
 
 def build_topics(

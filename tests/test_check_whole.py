@@ -96,3 +96,38 @@ def test_a_build_with_nothing_to_do_still_waits_for_the_lock(built: Path) -> Non
     [error] = result.errors
     assert error.exit_code == 6
     assert "another build is writing this folder" in str(error)
+
+
+def test_a_full_disk_while_rendering_is_an_output_error_not_a_crash(
+    new_project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from publish.render import pdf
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EFBIG, "File too large", "/tmp/tmpfont")
+
+    monkeypatch.chdir(new_project("project"))
+    monkeypatch.setattr(pdf, "render_pdf", full)
+    result = build_topics(only=["handout"], jobs=1)
+    [error] = result.errors
+    assert error.exit_code == 6
+    assert str(error) == "/tmp/tmpfont: cannot write: File too large"
+    assert not Path("dist/ketamine-depression").exists()
+
+
+def test_a_full_disk_while_checking_is_a_failed_finding(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from publish.gates import visible
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(visible, "read_epub", full)
+    result = check_topics(project=Project.find())
+    [failure] = [f.message for f in result.findings if f.gate == "safety" and f.status == "fail"]
+    assert failure == "epub: could not be read back: No space left on device"

@@ -34,7 +34,12 @@ def safety(topic: Topic, files: dict[str, Path], profile: Profile) -> list[Findi
         required["draft marking"] = DRAFT_MARKING
     for name, path in files.items():
         artifact = registry.ARTIFACTS[name]
-        reading = artifact.verify_module().read(path.read_bytes(), tuple(required.values()))
+        try:
+            reading = artifact.verify_module().read(path.read_bytes(), tuple(required.values()))
+        except OSError as exc:  # a full temporary folder while laying the file out again
+            message = f"{name}: could not be read back: {exc.strerror or exc}"
+            findings.append(Finding("safety", "fail", message, str(path)))
+            continue
         everything, visible = squash(reading.everything), squash(reading.visible)
         absent = [label for label, words in required.items() if squash(words) not in everything]
         hidden = [
