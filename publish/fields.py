@@ -56,7 +56,13 @@ def fail(message: str) -> NoReturn:
 
 
 def _what(value: Any) -> str:
-    names = {list: "a list", dict: "a mapping", bool: "true/false", int: "a number"}
+    names = {
+        list: "a list",
+        dict: "a mapping",
+        bool: "true/false",
+        int: "a number",
+        type(None): "an empty value",
+    }
     if isinstance(value, datetime):
         return "a date and time"
     if isinstance(value, date):

@@ -5,6 +5,7 @@ front matter), every problem of a file reported at once, and schemas that match 
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tomllib
@@ -431,3 +432,15 @@ def test_normalize_warnings_are_results_printed_by_the_command(
     printed = run_publish("normalize", "raw", "--out", "out", cwd=tmp_path)
     assert printed.returncode == 0, printed.stderr
     assert "warning: notes.txt: no title found; set one in overrides.yaml" in printed.stderr
+
+
+def test_an_empty_value_in_a_list_is_named_in_words(tmp_path: Path) -> None:
+    from publish.errors import ContentError
+    from publish.topic import load_control
+
+    text = (REPO / "seeds" / "topics" / "ketamine-depression" / "topic.yaml").read_text()
+    path = tmp_path / "topic.yaml"
+    path.write_text(re.sub(r"(?ms)^sources:.*\Z", "sources: [a, ~]\n", text))
+    with pytest.raises(ContentError) as caught:
+        load_control(path)
+    assert "must be text, not an empty value" in " ".join(caught.value.lines())
