@@ -4,7 +4,7 @@ topic.yaml, seeds/overrides.yaml, the clinic profile (TOML) and the front matter
 normalized sources each used to check their fields in their own way, so a URL one loader
 accepted another refused. Here each kind of value (slug, URL, date, language tag, text)
 is one type, and each file is one small model made of those types. Loaders turn what a
-model finds into one `PublishError` listing every problem; `python -m publish.fields`
+model finds into one `PublishError` listing every problem; `python -m publish.fieldschema`
 writes the JSON Schemas in publish/schemas/ from the same models.
 
 This module imports pydantic, so it is imported only where such a file is read (inside
@@ -485,9 +485,3 @@ def locate(loc: Loc, lines: Mapping[Loc, int]) -> int | None:
                 return lines[where]
     return None
 
-
-if __name__ == "__main__":  # python -m publish.fields: regenerate publish/schemas/*.schema.json
-    from publish.fieldschema import write_all
-
-    for written in write_all():
-        print(f"wrote {written}")

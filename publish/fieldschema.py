@@ -2,7 +2,7 @@
 
 The schemas are committed in publish/schemas/ for editors and other tools; a test checks
 that they equal what the models generate, so they cannot drift from the loaders.
-Regenerate with `python -m publish.fields`.
+Regenerate with `python -m publish.fieldschema`.
 """
 
 from __future__ import annotations
@@ -83,3 +83,8 @@ def write_all(folder: Path = FOLDER) -> list[Path]:
         path.write_text(render(name), encoding="utf-8")
         written.append(path)
     return written
+
+
+if __name__ == "__main__":  # python -m publish.fieldschema: regenerate the schemas
+    for written in write_all():
+        print(f"wrote {written}")

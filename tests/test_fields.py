@@ -64,7 +64,7 @@ def test_pydantic_is_not_imported_until_a_file_is_loaded(code: str) -> None:
 @pytest.mark.parametrize("name", sorted(SCHEMAS))
 def test_committed_schema_is_what_the_models_generate(name: str) -> None:
     committed = (FOLDER / f"{name}.schema.json").read_text(encoding="utf-8")
-    assert committed == render(name), "run `python -m publish.fields` and review the diff"
+    assert committed == render(name), "run `python -m publish.fieldschema` and review the diff"
 
 
 # --- the types -----------------------------------------------------------------------------------
