@@ -1122,3 +1122,119 @@ def test_an_epubcheck_warning_is_a_problem_as_much_as_an_error(tmp_path: Path) -
         "ERROR RSC-005",
         "WARNING HTM-025",
     ]
+
+
+# --- the whole build, judged against the topic as it is now -------------------------------------
+
+
+def whole(tmp_path: Path) -> tuple[Topic, Path, Path]:
+    """A topic and a manifest listing every registered artifact, built from it as it is."""
+    topic = make_topic(tmp_path)
+    dist = tmp_path / "dist"
+    folder = dist / TOPIC_ID
+    folder.mkdir(parents=True)
+    entries = [entry(folder, a.name, a.filename, b"as built") for a in registry.ARTIFACTS.values()]
+    manifest(dist, entries, topic)
+    return topic, dist, folder
+
+
+def test_a_whole_current_build_has_no_artifact_finding(tmp_path: Path) -> None:
+    topic, dist, folder = whole(tmp_path)
+    files, findings = built_files(topic, dist, PROFILE, Project.find(tmp_path))
+    assert findings == []
+    assert files == {a.name: folder / a.filename for a in registry.ARTIFACTS.values()}
+
+
+def test_each_registered_artifact_missing_from_the_manifest_fails_by_name(tmp_path: Path) -> None:
+    topic = make_topic(tmp_path)
+    dist = tmp_path / "dist"
+    folder = dist / TOPIC_ID
+    folder.mkdir(parents=True)
+    manifest(dist, [entry(folder, "handout", "handout.pdf", b"as built")], topic)
+    _, findings = built_files(topic, dist, PROFILE, Project.find(tmp_path))
+    assert findings == [
+        Finding(
+            "artifacts",
+            "fail",
+            f"{a.name}: {a.filename} was not built; run publish build",
+            str(folder / a.filename),
+        )
+        for a in registry.ARTIFACTS.values()
+        if a.name != "handout"
+    ]
+
+
+def test_a_build_from_other_topic_files_fails_once_naming_the_manifest(tmp_path: Path) -> None:
+    topic, dist, folder = whole(tmp_path)
+    path = folder / "manifest.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["inputs_sha256"] = "0" * 64
+    path.write_text(json.dumps(data), encoding="utf-8")
+    files, findings = built_files(topic, dist, PROFILE, Project.find(tmp_path))
+    assert findings == [
+        Finding(
+            "artifacts",
+            "fail",
+            "the topic or its sources changed since the build; run publish build first",
+            str(path),
+        )
+    ]
+    assert len(files) == len(registry.ARTIFACTS)  # still read back by the other gates
+
+
+def test_a_build_of_another_version_names_both_versions(tmp_path: Path) -> None:
+    topic, dist, folder = whole(tmp_path)
+    path = folder / "manifest.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["version"] = "0.9"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    _, findings = built_files(topic, dist, PROFILE, Project.find(tmp_path))
+    assert [f.message for f in findings] == [
+        "manifest is for version 0.9 (draft, 2026-01-01) but the topic is 1.0 (draft, "
+        "2026-01-01); run publish build first"
+    ]
+
+
+def test_checking_with_another_profile_fails_every_artifact_built(tmp_path: Path) -> None:
+    topic, dist, folder = whole(tmp_path)
+    _, findings = built_files(topic, dist, Profile(), Project.find(tmp_path))
+    assert findings == [
+        Finding(
+            "artifacts",
+            "fail",
+            f"{a.name}: built with other templates, another clinic profile or another publish "
+            "version than now; build again (with the same --profile)",
+            str(folder / a.filename),
+        )
+        for a in registry.ARTIFACTS.values()
+    ]
+
+
+def test_the_paper_the_build_used_is_the_paper_checked(tmp_path: Path) -> None:
+    topic, dist, folder = whole(tmp_path)
+    path = folder / "manifest.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["paper"] = "a4"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    _, findings = built_files(topic, dist, PROFILE, Project.find(tmp_path))
+    assert len(findings) == len(registry.ARTIFACTS)  # built on letter, the manifest says a4
+
+
+def test_a_damaged_manifest_is_named_as_unreadable(tmp_path: Path) -> None:
+    folder = tmp_path / "dist" / TOPIC_ID
+    folder.mkdir(parents=True)
+    (folder / "manifest.json").write_text("{not json", encoding="utf-8")
+    files, findings = built_files(
+        make_topic(tmp_path), tmp_path / "dist", PROFILE, Project.find(tmp_path)
+    )
+    assert (files, findings) == (
+        {},
+        [
+            Finding(
+                "artifacts",
+                "fail",
+                "unreadable manifest; run publish build first",
+                str(folder / "manifest.json"),
+            )
+        ],
+    )
