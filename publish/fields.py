@@ -484,4 +484,3 @@ def locate(loc: Loc, lines: Mapping[Loc, int]) -> int | None:
             if where in lines:
                 return lines[where]
     return None
-
