@@ -15,11 +15,20 @@ from typing import Any
 
 from publish import __version__, manifest, outdir
 from publish.errors import OutputError, PublishError, ReleaseError, UsageError
+from publish.patterns import LANGUAGE
 from publish.profile import DEFAULT, PAPERS, Profile
 from publish.project import TOPIC_FILE, Project, parse_shard
 from publish.render import registry
 from publish.render.options import Options
-from publish.topic import Topic, input_files, load_topic, peek_id
+from publish.topic import (
+    Topic,
+    input_files,
+    load_topic,
+    peek,
+    peek_id,
+    translations,
+    variant_name,
+)
 
 
 @dataclass
@@ -28,11 +37,15 @@ class TopicResult:
 
     topic: str
     folder: Path
+    language: str | None = None
+    """The translation's language tag; None for the topic's original text."""
     artifacts: list[dict[str, Any]] = field(default_factory=list)
     """Manifest entries of the selected artifacts, built now or up to date."""
     up_to_date: list[str] = field(default_factory=list)
     """Artifacts skipped because nothing they depend on changed."""
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What was not built, and why, when that is expected (no clinician text in a language)."""
     seconds: float = 0.0
 
 
@@ -53,9 +66,11 @@ class BuildResult:
             "topics": [
                 {
                     "topic": t.topic,
+                    "language": t.language,
                     "folder": str(t.folder),
                     "seconds": round(t.seconds, 3),
                     "warnings": t.warnings,
+                    "notes": t.notes,
                     "up_to_date": t.up_to_date,
                     "artifacts": t.artifacts,
                 }
@@ -78,9 +93,20 @@ def error_dicts(error: PublishError) -> list[dict[str, Any]]:
 
 
 def check_release(topic: Topic, today: date) -> None:
-    """A release is refused for a draft, or a topic whose review date has passed."""
+    """A release is refused for a draft, a topic whose review date has passed, and a
+    translation that no person approved or that was made from an older version."""
     path = topic.folder / TOPIC_FILE
     control = topic.control
+    translation = topic.translation
+    if translation is not None:
+        if translation.status != "approved":
+            raise ReleaseError(
+                "release refused: the translation's 'status' is draft (needs approved)",
+                translation.path,
+            )
+        stale = translation.stale(control.version)
+        if stale:
+            raise ReleaseError(f"release refused: {stale}", translation.path)
     if control.is_draft:
         raise ReleaseError("release refused: field 'status' is draft (needs approved)", path)
     if control.next_review < today:
@@ -102,6 +128,8 @@ class Job:
     options: Options
     release: bool = False
     force: bool = False
+    language: str | None = None
+    """A translation's tag (patient.<tag>.md, built into dist/<id>.<tag>/); None: the original."""
 
 
 def build_topic(job: Job) -> TopicResult:
@@ -117,32 +145,36 @@ def build_topic(job: Job) -> TopicResult:
     topic: Topic | None = None
     topic_id = peek_id(job.folder)
     if topic_id is None or job.release:
-        topic = load_topic(job.folder)  # its errors name the file; a release needs its dates
+        # its errors name the file; a release needs its dates
+        topic = load_topic(job.folder, language=job.language)
         if job.release:
             check_release(topic, date.today())
         topic_id = topic.control.id
-    target = job.out / topic_id
-    known = {a.name: a for a in job.known}
-    selected = {a.name for a in job.selected}
+    target = manifest.output_folder(job.out, topic_id, job.language)
+    notes, chosen, every = _buildable(job)
+    known = {a.name: a for a in every}
+    selected = {a.name for a in chosen}
     with outdir.locked(target):
-        inputs = manifest.inputs_digest(input_files(job.folder, Project.sources_for(job.folder)))
+        files_in = input_files(job.folder, Project.sources_for(job.folder), job.language)
+        inputs = manifest.inputs_digest(files_in)
         built = manifest.load_if_usable(target)
         entries = built.intact() if built else {}
+        language = job.language or peek(job.folder, "language", LANGUAGE) or "en"
         keys = {
-            name: manifest.input_hash(inputs, known[name], job.options)
+            name: manifest.input_hash(inputs, known[name], job.options, language)
             for name in selected | set(entries)
             if name in known
         }
         todo = [
             a
-            for a in job.selected
+            for a in chosen
             if job.force or entries.get(a.name, {}).get("input_hash") != keys[a.name]
         ]
         stale = [
             n for n in entries if n not in selected and entries[n].get("input_hash") != keys.get(n)
         ]
         if todo or stale or built is None or built.damaged():
-            topic = topic or load_topic(job.folder)
+            topic = topic or load_topic(job.folder, language=job.language)
             files: dict[str, bytes] = {}
             for artifact in todo:
                 rendered = artifact.render_module().render_file(topic, job.options)
@@ -152,12 +184,30 @@ def build_topic(job: Job) -> TopicResult:
             ordered = [entries[n] for n in known if n in entries]
             text = manifest.render(topic, ordered, inputs, job.options.paper)
             outdir.commit(target, {**files, manifest.MANIFEST: text.encode("utf-8")}, removed)
-    result = TopicResult(topic_id, target)
-    result.up_to_date = [a.name for a in job.selected if a not in todo]
-    result.artifacts = [entries[a.name] for a in job.selected]
-    result.warnings = [w for a in job.selected for w in entries[a.name].get("warnings", [])]
+    result = TopicResult(topic_id, target, job.language, notes=notes)
+    result.up_to_date = [a.name for a in chosen if a not in todo]
+    result.artifacts = [entries[a.name] for a in chosen]
+    result.warnings = [w for a in chosen for w in entries[a.name].get("warnings", [])]
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _buildable(
+    job: Job,
+) -> tuple[list[str], tuple[registry.Artifact, ...], tuple[registry.Artifact, ...]]:
+    """Notes on what this language does not build, the selected artifacts it does build,
+    and every artifact it can build (a translation with no clinician text has no sheet)."""
+
+    def builds(artifact: registry.Artifact) -> bool:
+        return artifact.builds_in(job.folder, job.language)
+
+    notes = [
+        f"{a.name} not built in {job.language!r}: no {variant_name(str(a.own_text), job.language)}"
+        for a in job.selected
+        if not builds(a)
+    ]
+    chosen = tuple(a for a in job.selected if builds(a))
+    return notes, chosen, tuple(a for a in job.known if builds(a))
 
 
 def shard(folders: list[Path], spec: str | None) -> list[Path]:
@@ -196,10 +246,13 @@ def build_topics(
     shard_spec: str | None = None,
     progress: Callable[[TopicResult | PublishError], None] | None = None,
     project: Project | None = None,
+    languages: Iterable[str] | None = None,
 ) -> BuildResult:
-    """Build each topic into `out/<topic id>/`; a failing topic does not stop the others.
+    """Build each topic into `out/<topic id>/`, and each of its translations into
+    `out/<topic id>.<tag>/`; a failing topic or language does not stop the others.
 
     `paths` are topic folders (default: every topic of the project, or the bundled one);
+    `languages` picks languages by tag (default: the original and every translation);
     `only` names artifacts of the registry (default: all); `paper` defaults to the
     profile's; `release` refuses drafts and overdue topics; `force` rebuilds what is up
     to date; `jobs` worker processes (default: one per core) build topics in parallel;
@@ -219,20 +272,50 @@ def build_topics(
     folders = shard(project.topic_dirs(paths), shard_spec)
     known = tuple(registry.ARTIFACTS.values())
     chosen = tuple(registry.ARTIFACTS[name] for name in selected)
-    tasks = [Job(Path(f), Path(out), chosen, known, options, release, force) for f in folders]
-    workers = min(jobs or os.cpu_count() or 1, len(tasks))
+    tasks: list[Job] = []
+    result = BuildResult()
+    wanted = set(languages) if languages else None
+    for folder in folders:
+        try:
+            variants = _languages(Path(folder), wanted)
+        except PublishError as exc:
+            result.errors.append(exc)
+            continue
+        tasks.extend(
+            Job(Path(folder), Path(out), chosen, known, options, release, force, language)
+            for language in variants
+        )
+    if wanted:
+        built = {t.language or peek(t.folder, "language", LANGUAGE) for t in tasks}
+        for tag in sorted(wanted - built):
+            raise UsageError(f"no topic is written or translated in {tag!r} (--lang {tag})")
+    workers = min(jobs or os.cpu_count() or 1, len(tasks)) or 1
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             outcomes = _collect(pool.map(_build_one, tasks), progress)
     else:
         outcomes = _collect(map(_build_one, tasks), progress)
-    result = BuildResult()
+    seen = set()
     for outcome in outcomes:
         if isinstance(outcome, PublishError):
-            result.errors.append(outcome)
+            # a topic.yaml or source every language of a topic reads is reported once
+            key = (outcome.raw, str(outcome.path), outcome.line, outcome.problems)
+            if key not in seen:
+                seen.add(key)
+                result.errors.append(outcome)
         else:
             result.topics.append(outcome)
     return result
+
+
+def _languages(folder: Path, wanted: set[str] | None) -> list[str | None]:
+    """The languages of a topic to build: None for the original, then each translation's tag;
+    `wanted` (from `--lang`) keeps those whose tag it names."""
+    found: list[str | None] = [None, *translations(folder)]
+    if wanted is None:
+        return found
+    own = peek(folder, "language", LANGUAGE)
+    return [tag for tag in found if (own if tag is None else tag) in wanted]
 
 
 def _collect(

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from publish.errors import ContentError
+from publish.i18n import N_, primary
 from publish.normalizer.model import NormalizedSource
+
+if TYPE_CHECKING:
+    from publish.i18n import Messages
 
 CITATION = re.compile(r"\[(@[^\[\]]*)\]")
 """A bracketed citation group; its inside is checked by `parse_group`."""
@@ -96,22 +100,19 @@ class Numbering:
 
 
 _KIND_LABEL = {
-    "video-summary": "Video summary",
-    "podcast-notes": "Podcast episode notes",
-    "web-article": "Web article",
-    "video-page": "Video page",
-    "report": "Report",
-    "wiki-page": "Wiki page",
+    "video-summary": N_("Video summary"),
+    "podcast-notes": N_("Podcast episode notes"),
+    "web-article": N_("Web article"),
+    "video-page": N_("Video page"),
+    "report": N_("Report"),
+    "wiki-page": N_("Wiki page"),
 }
 
 
-def kind_label(kind: str) -> str:
-    return _KIND_LABEL.get(kind, kind)
-
-
-def _long_date(iso: str) -> str:
-    day = date.fromisoformat(iso)
-    return f"{day.strftime('%B')} {day.day}, {day.year}"
+def kind_label(kind: str, messages: Messages) -> str:
+    """What kind of source it is, in the document's language."""
+    label = _KIND_LABEL.get(kind)
+    return messages.gettext(label) if label else kind
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,8 @@ class Reference:
     date: str
     url: str | None
     note: str | None
+    language: str | None = None
+    """The source's language, when it is not the document's: its title is marked with it."""
 
     @property
     def closed_title(self) -> str:
@@ -144,21 +147,31 @@ class Reference:
         return " ".join(part for part in parts if part)
 
 
-def reference(source: NormalizedSource, number: int) -> Reference:
-    """AMA 11th-edition style: Publisher. Title. Medium. Date. URL. Plus what a reader must know."""
+def reference(source: NormalizedSource, number: int, messages: Messages) -> Reference:
+    """AMA 11th-edition style: Publisher. Title. Medium. Date. URL. Plus what a reader must know.
+
+    The words around the source's own (title, publisher) are in the document's language.
+    """
+    _ = messages.gettext
     published = source.meta.get("published")
     notes = []
     if "promotional" in source.flags:
-        notes.append("Promotional source.")
+        notes.append(_("Promotional source."))
     if "title" in source.overridden:
-        notes.append("Title supplied by editors.")
+        notes.append(_("Title supplied by editors."))
+    own = source.language
     return Reference(
         number=number,
         key=source.id,
         publisher=source.meta.get("publisher"),
         title=source.title.rstrip("."),
-        medium=kind_label(source.kind),
-        date=f"Published {_long_date(published)}" if published else "Date not stated",
+        medium=kind_label(source.kind, messages),
+        date=(
+            _("Published %(date)s") % {"date": messages.date(published)}
+            if published
+            else _("Date not stated")
+        ),
         url=source.meta.get("url"),
         note=" ".join(notes) or None,
+        language=None if primary(own) == primary(messages.language) else own,
     )

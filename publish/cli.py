@@ -199,12 +199,22 @@ def _load_profile(path: Path | None, project: Project) -> Profile:
 
 @cli.command()
 @_topics_argument
-@_dist_option("--out", "Output folder; each topic goes to OUT/<topic id>/.")
+@_dist_option(
+    "--out", "Output folder; each topic goes to OUT/<topic id>/, a translation to OUT/<id>.<tag>/."
+)
 @click.option(
     "--only",
     multiple=True,
     type=ArtifactChoice(),
     help="Build only this artifact (repeatable).",
+)
+@click.option(
+    "--lang",
+    "languages",
+    multiple=True,
+    metavar="TAG",
+    help="Build only this language (repeatable): the topic's own, or a translation's tag "
+    "(patient.<TAG>.md). [default: every language]",
 )
 @click.option(
     "--paper",
@@ -229,6 +239,7 @@ def build(
     topics: tuple[Path, ...],
     out: Path,
     only: tuple[str, ...],
+    languages: tuple[str, ...],
     paper: str | None,
     profile_path: Path | None,
     release: bool,
@@ -241,14 +252,16 @@ def build(
     """Build the patient handout, clinician summary and EPUB of each topic.
 
     TOPICS are topic folders (default: every folder under seeds/topics/, or the
-    bundled default topic outside a project). Each artifact is written only when
-    complete; a failing topic leaves its previous files in place.
+    bundled default topic outside a project). Every language is built: the topic's
+    own, and each translation (patient.<tag>.md beside patient.md). Each artifact is
+    written only when complete; a failing topic leaves its previous files in place.
 
     \b
     Examples:
       publish build
       publish build seeds/topics/ketamine-depression --only handout --paper a4
       publish build --release --profile clinic.toml --json > build.json
+      publish build --lang es                # only the Spanish translations
       publish build --jobs 2 --shard 1/4     # a quarter of the topics, two at a time
     """
     import time
@@ -261,10 +274,13 @@ def build(
     def report(outcome):  # type: ignore[no-untyped-def]
         if isinstance(outcome, PublishError):
             return
+        name = f"{outcome.topic} ({outcome.language})" if outcome.language else outcome.topic
         for warning in outcome.warnings:
-            _err(f"warning: {outcome.topic}: {warning}")
+            _err(f"warning: {name}: {warning}")
         if quiet:
             return
+        for note in outcome.notes:
+            echo(f"note: {name}: {note}")
         for entry in outcome.artifacts:
             path = outcome.folder / entry["file"]
             if entry["name"] in outcome.up_to_date:
@@ -303,17 +319,20 @@ def build(
             shard_spec=shard_spec,
             progress=progress,
             project=project,
+            languages=languages or None,
         )
     for error in result.errors:
         _report(error)
     if not quiet:
         fresh = sum(len(t.up_to_date) for t in result.topics)
         built = sum(len(t.artifacts) for t in result.topics) - fresh
-        done = len(result.topics)
+        done = len({t.topic for t in result.topics})
+        other = len(result.topics) - done
+        translated = f" and {other} translation{'' if other == 1 else 's'}" if other else ""
         echo(
             f"built {built} artifacts ({fresh} up to date) for {done} "
-            f"topic{'' if done == 1 else 's'} in {time.perf_counter() - started:.1f} s; "
-            f"{len(result.errors)} failed"
+            f"topic{'' if done == 1 else 's'}{translated} "
+            f"in {time.perf_counter() - started:.1f} s; {len(result.errors)} failed"
         )
     if as_json:
         click.echo(result.to_json())

@@ -43,10 +43,18 @@ from urllib.parse import quote
 from publish import outdir
 from publish.errors import ContentError
 from publish.fsutil import read_no_follow, refuse_link, write_atomic
-from publish.manifest import MANIFEST, Manifest, inputs_digest
+from publish.manifest import MANIFEST, Manifest, inputs_digest, output_folder
 from publish.project import TOPIC_FILE, Project
 from publish.render import registry
-from publish.topic import Control, input_files, load_control
+from publish.topic import (
+    Control,
+    input_files,
+    load_control,
+    load_translation,
+    translated_control,
+    translations,
+    variant_name,
+)
 
 BUNDLE_FILE = "bundle.json"
 LOINC = "http://loinc.org"
@@ -89,8 +97,11 @@ def document_reference(
     *,
     embed: bool,
     url: str | None,
+    variant: str | None = None,
 ) -> dict[str, Any]:
-    """One artifact as a DocumentReference; `embed` puts the bytes in, else `url` points at them."""
+    """One artifact as a DocumentReference; `embed` puts the bytes in, else `url` points at them.
+
+    `variant` is a translation's tag: its documents have ids of their own."""
     name = str(entry["name"])
     artifact = registry.get(name)
     if artifact is None:
@@ -124,7 +135,7 @@ def document_reference(
     }
     resource: dict[str, Any] = {
         "resourceType": "DocumentReference",
-        "id": fhir_id(control.id, name, control.version),
+        "id": fhir_id(control.id, *([variant] if variant else []), name, control.version),
         "status": "current",
         "docStatus": DOC_STATUS.get(control.status, "preliminary"),
         "type": {
@@ -202,21 +213,42 @@ def read_manifest(control: Control, folder: Path, inputs: str) -> list[dict[str,
 def export_topic(
     topic_dir: Path, dist: Path, out: Path | None = None, *, embed: bool = False
 ) -> list[Path]:
-    """Write one topic's DocumentReferences and Bundle; nothing is written if a check fails.
+    """Write the DocumentReferences and Bundle of a topic and of each of its translations."""
+    topic_dir = Path(topic_dir)
+    written = []
+    for variant in (None, *translations(topic_dir)):
+        written += export_language(topic_dir, dist, out, embed=embed, variant=variant)
+    return written
 
-    The topic's build lock is held from reading the manifest to the last file written, so
-    a build running at the same time cannot swap the folder in between. Files go below
-    OUT (or DIST) through real folders only: a symlink at `<id>` or `fhir` is refused.
+
+def export_language(
+    topic_dir: Path,
+    dist: Path,
+    out: Path | None = None,
+    *,
+    embed: bool = False,
+    variant: str | None = None,
+) -> list[Path]:
+    """Write one language's DocumentReferences and Bundle; nothing is written if a check fails.
+
+    The build lock of its output folder is held from reading the manifest to the last file
+    written, so a build running at the same time cannot swap the folder in between. Files
+    go below OUT (or DIST) through real folders only: a symlink at `<id>` or `fhir` is
+    refused. A translation's documents carry its title, language and approval.
     """
-    control, _ = load_control(Path(topic_dir) / TOPIC_FILE)
+    control, _ = load_control(topic_dir / TOPIC_FILE)
+    if variant is not None:
+        translation, shown, _ = load_translation(
+            topic_dir / variant_name("patient.md", variant), variant
+        )
+        control = translated_control(control, translation, shown)
     dist = Path(dist)
-    folder = dist / control.id
+    folder = output_folder(dist, control.id, variant)
     if not dist.is_dir():
         raise ContentError("no manifest; run publish build first", folder / MANIFEST)
     root = Path(out) if out is not None else dist
-    target = root / control.id if out is not None else folder / "fhir"
-    topic_dir = Path(topic_dir)
-    inputs = inputs_digest(input_files(topic_dir, Project.sources_for(topic_dir)))
+    target = root / folder.name if out is not None else folder / "fhir"
+    inputs = inputs_digest(input_files(topic_dir, Project.sources_for(topic_dir), variant))
     with outdir.locked(folder):
         entries = read_manifest(control, folder, inputs)
         files: list[tuple[Path, dict[str, Any]]] = []
@@ -224,11 +256,12 @@ def export_topic(
             artifact = folder / str(entry["file"])
             path = target / f"{entry['name']}.documentreference.json"
             url = None if embed else relative_url(artifact, path.parent)
-            reference = document_reference(control, entry, artifact, embed=embed, url=url)
+            reference = document_reference(
+                control, entry, artifact, embed=embed, url=url, variant=variant
+            )
             files.append((path, reference))
-        collection = bundle(
-            [ref for _, ref in files], bundle_id=fhir_id(control.id, "bundle", control.version)
-        )
+        bundle_id = fhir_id(control.id, *([variant] if variant else []), "bundle", control.version)
+        collection = bundle([ref for _, ref in files], bundle_id=bundle_id)
         files.append((target / BUNDLE_FILE, collection))
         for path, resource in files:
             write_atomic(path, dumps(resource), root=root)

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, TypeVar, get_args
+from typing import Annotated, Any, ClassVar, NoReturn, TypeVar, get_args
 
 from pydantic import (
     BaseModel,
@@ -139,6 +139,39 @@ def _lines(value: Any) -> tuple[str, ...]:
     return tuple(v.strip() for v in value)
 
 
+def _language(value: Any) -> str:
+    """A BCP 47 tag whose language CLDR knows: dates, plurals and catalogs need it, and a
+    well-shaped tag such as 'old' or 'xx' is a typo, not a language."""
+    from publish.i18n import known_language
+
+    tag = _matching(LANGUAGE, "a BCP 47 language tag such as 'en' or 'es-MX'")(value)
+    if not known_language(tag):
+        fail(f"must be a language tag CLDR knows (such as 'en', 'es-MX', 'zh-Hans'), not {tag!r}")
+    return tag
+
+
+T = TypeVar("T")
+
+
+def _per_language(check: Callable[[Any], T]) -> Callable[[Any], tuple[tuple[str, T], ...]]:
+    """A value given once, for English, or as a table by language tag (`[crisis] es = [...]`)."""
+
+    def per_language(value: Any) -> tuple[tuple[str, T], ...]:
+        if not isinstance(value, Mapping):
+            return (("en", check(value)),)
+        if not value:
+            fail("must give at least one language")
+        found = []
+        for tag, item in value.items():
+            try:
+                found.append((_language(tag), check(item)))
+            except PydanticCustomError as exc:
+                fail(f"[{tag}] {exc.context['message'] if exc.context else exc}")
+        return tuple(found)
+
+    return per_language
+
+
 def _one_of(choices: Sequence[str]) -> Callable[[Any], str]:
     def check(value: Any) -> str:
         if not isinstance(value, str) or value not in choices:
@@ -169,11 +202,7 @@ VideoId = Annotated[
     PlainValidator(_matching(VIDEO_ID, "a video id (A-Z, a-z, 0-9, '_', '-')")),
     _string_schema(VIDEO_ID),
 ]
-LanguageTag = Annotated[
-    str,
-    PlainValidator(_matching(LANGUAGE, "a BCP 47 language tag such as 'en' or 'es-MX'")),
-    _string_schema(LANGUAGE),
-]
+LanguageTag = Annotated[str, PlainValidator(_language), _string_schema(LANGUAGE)]
 Sha256 = Annotated[
     str, PlainValidator(_matching(SHA256, "64 lowercase hex digits")), _string_schema(SHA256)
 ]
@@ -201,6 +230,37 @@ Lines = Annotated[
     ),
 ]
 """Lines printed one under another (crisis lines): at least one, none blank."""
+_LINES_SCHEMA = {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": VISIBLE}}
+LinesByLanguage = Annotated[
+    tuple[tuple[str, tuple[str, ...]], ...],
+    PlainValidator(_per_language(_lines)),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                _LINES_SCHEMA,
+                {"type": "object", "additionalProperties": _LINES_SCHEMA, "minProperties": 1},
+            ]
+        }
+    ),
+]
+"""Crisis lines: one list (English), or a table of lists by language tag."""
+TextByLanguage = Annotated[
+    tuple[tuple[str, str], ...],
+    PlainValidator(_per_language(_text)),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": VISIBLE},
+                {
+                    "type": "object",
+                    "additionalProperties": {"type": "string", "pattern": VISIBLE},
+                    "minProperties": 1,
+                },
+            ]
+        }
+    ),
+]
+"""Text given once (English), or as a table by language tag."""
 STATUSES = ("draft", "approved")
 Status = Annotated[str, PlainValidator(_one_of(STATUSES)), _enum(STATUSES)]
 Paper = Annotated[str, PlainValidator(_one_of(PAPERS)), _enum(PAPERS)]
@@ -257,8 +317,40 @@ class TopicFields(Fields):
         return value
 
 
+class TranslationFields(Fields):
+    """The front matter of `patient.<tag>.md`: a translation's own document control."""
+
+    title: Text = _about("The title, translated.")
+    subtitle: Text | None = _about("The subtitle, translated.", default=None)
+    summary: Text | None = _about("The summary, translated.", default=None)
+    translated_from: Version = _about(
+        "The topic version (topic.yaml's `version`) this text was translated from."
+    )
+    status: Status = _about("draft until a person who reads both languages approves it.")
+    translator: Text = _about("Who translated the text.")
+    approved_by: Text | None = _about(
+        "Who approved the translation; required when status is approved.",
+        default=None,
+        validate_default=True,
+    )
+    approved_on: PastDate | None = _about(
+        "When the translation was approved; required when status is approved.",
+        default=None,
+        validate_default=True,
+    )
+
+    _needed_when_approved = field_validator("approved_by", "approved_on")(
+        TopicFields._needed_when_approved.__func__  # type: ignore[attr-defined]
+    )
+
+
 class ProfileFields(Fields):
     """A clinic's profile (publish.toml, [tool.publish] or --profile FILE)."""
+
+    retired: ClassVar[dict[str, str]] = {
+        "language": "was removed: a topic's language is set in its topic.yaml, and its "
+        "translations are patient.<tag>.md files beside it"
+    }
 
     clinic_name: Text | None = _about(
         "The clinic's name, on the handout and the e-book.", default=None
@@ -269,14 +361,20 @@ class ProfileFields(Fields):
     phone: Text | None = _about("The clinic's phone number, as printed.", default=None)
     address: Text | None = _about("The clinic's address, as printed.", default=None)
     website: Text | None = _about("The clinic's web site, as printed.", default=None)
-    language: LanguageTag = _about("BCP 47 tag of the documents' language.", default="en")
-    locale: LanguageTag = _about("BCP 47 tag for dates and numbers.", default="en-US")
-    paper: Paper = _about("Paper size of the PDFs.", default="letter")
-    crisis: Lines | None = _about(
-        "Crisis lines that replace the US default; never empty.", default=None
+    locale: LanguageTag = _about(
+        "Whose way of writing dates: a document in Spanish for an en-US clinic dates as es-US.",
+        default="en-US",
     )
-    disclaimer_extra: Text | None = _about(
-        "Text added after the built-in disclaimer, which cannot be removed.", default=None
+    paper: Paper = _about("Paper size of the PDFs.", default="letter")
+    crisis: LinesByLanguage | None = _about(
+        "Crisis lines that replace the built-in US ones: a list (English), or a table of lists "
+        "by language tag. Never empty; every language built needs its own.",
+        default=None,
+    )
+    disclaimer_extra: TextByLanguage | None = _about(
+        "Text added after the built-in disclaimer, which cannot be removed: text (English), or "
+        "a table by language tag.",
+        default=None,
     )
 
 
@@ -411,6 +509,9 @@ def _message(model: type[BaseModel], error: Mapping[str, Any], name: Callable[[L
         return f"missing required {name(loc)}"
     if kind == "extra_forbidden":
         owner = _owner(model, loc[:-1])
+        retired = getattr(owner, "retired", {}).get(loc[-1]) if owner else None
+        if retired:
+            return f"{name(loc)} {retired}"
         allowed = f"; allowed: {', '.join(owner.model_fields)}" if owner else ""
         return f"unknown {name(loc)}{allowed}"
     if kind == "publish":

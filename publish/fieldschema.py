@@ -20,6 +20,7 @@ from publish import fields
 SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
     "normalized": (fields.NormalizedFields, "Normalized source front matter"),
     "topic": (fields.TopicFields, "Topic document control (topic.yaml)"),
+    "translation": (fields.TranslationFields, "Translation front matter (patient.<tag>.md)"),
     "profile": (fields.ProfileFields, "Clinic profile (publish.toml)"),
     "overrides": (fields.OverridesFile, "Metadata overrides (seeds/overrides.yaml)"),
 }

@@ -28,6 +28,14 @@ if TYPE_CHECKING:
 MANIFEST = "manifest.json"
 
 
+def output_folder(out: Path, topic_id: str, language: str | None) -> Path:
+    """Where one language of a topic is built: `dist/<id>/`, a translation `dist/<id>.<tag>/`.
+
+    Each language is its own folder with its own manifest and lock, so languages build,
+    and are copied between machines, independently."""
+    return out / (topic_id if language is None else f"{topic_id}.{language}")
+
+
 def inputs_digest(files: Iterable[Path]) -> str:
     """One hash of a topic's own files and its sources (`topic.input_files`), read once."""
     digest = hashlib.sha256()
@@ -39,9 +47,12 @@ def inputs_digest(files: Iterable[Path]) -> str:
     return digest.hexdigest()
 
 
-def input_hash(inputs: str, artifact: Artifact, options: Options) -> str:
+def input_hash(inputs: str, artifact: Artifact, options: Options, language: str) -> str:
     """Hash of all an artifact depends on: toolkit, options, the topic's files and sources
-    (`inputs`, from `inputs_digest`), its templates and the fonts."""
+    (`inputs`, from `inputs_digest`), its templates, the fonts, and the message catalogs
+    of its language."""
+    from publish.i18n import catalog_files
+
     digest = hashlib.sha256()
 
     def add(label: str, data: bytes) -> None:
@@ -50,12 +61,15 @@ def input_hash(inputs: str, artifact: Artifact, options: Options) -> str:
 
     add("toolkit", __version__.encode())
     add("artifact", artifact.name.encode())
+    add("language", language.encode())
     add("options", repr((options.paper, options.profile)).encode())
     add("epoch", os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     add("inputs", inputs.encode())
     fonts = sorted(p.name for p in (bundled_templates() / "fonts").glob("*.ttf"))
     for name in (*artifact.templates, *(f"fonts/{f}" for f in fonts)):
         add(f"template:{name}", template_file(name, options.templates).read_bytes())
+    for path in catalog_files(language, options.templates):
+        add(f"catalog:{path.parent.parent.name}/{path.name}", path.read_bytes())
     return digest.hexdigest()
 
 
@@ -80,6 +94,8 @@ def entry(rendered: RenderedFile, key: str) -> dict[str, Any]:
         data["reading_grade"] = rendered.reading_grade
     data["sources_cited"] = list(rendered.cited)
     data["warnings"] = list(rendered.warnings)
+    data["language"] = rendered.language
+    data["untranslated"] = list(rendered.untranslated)
     data["input_hash"] = key
     data["toolkit_version"] = __version__
     return data
@@ -99,12 +115,29 @@ def render(topic: Topic, entries: list[dict[str, Any]], inputs: str, paper: str)
         "approved_on": control.approved_on.isoformat() if control.approved_on else None,
         "next_review": control.next_review.isoformat(),
         "language": control.language,
+        "translation": _translation(topic),
         "toolkit_version": __version__,
         "inputs_sha256": inputs,
         "paper": paper,
         "artifacts": entries,
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _translation(topic: Topic) -> dict[str, Any] | None:
+    """What a translation says of itself, for whoever files the document: from which topic
+    version, by whom, and its own review."""
+    found = topic.translation
+    if found is None:
+        return None
+    return {
+        "file": found.path.name,
+        "translated_from": found.translated_from,
+        "translator": found.translator,
+        "status": found.status,
+        "approved_by": found.approved_by,
+        "approved_on": found.approved_on.isoformat() if found.approved_on else None,
+    }
 
 
 def _is_entry(item: object) -> bool:

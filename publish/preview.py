@@ -33,7 +33,7 @@ from publish.render.html import template_file
 from publish.render.options import Options, Page, figure_path
 from publish.resources import bundled_templates, media_type
 from publish.sanitize import figure_bytes, is_svg
-from publish.topic import Topic, load_topic
+from publish.topic import Topic, load_topic, translations
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -57,9 +57,22 @@ def _chrome(template: str, **context: Any) -> str:
     return render_template(template, None, poll_ms=POLL_MS, **context)
 
 
-def pages_index() -> list[tuple[str, str]]:
-    """(URL, label) of every artifact's page: one per registered artifact."""
-    return [(f"/{a.name}", a.label) for a in registry.ARTIFACTS.values()]
+def pages_index(folder: Path | None = None, language: str | None = None) -> list[tuple[str, str]]:
+    """(URL, label) of every artifact's page in a language: one per registered artifact the
+    topic in `folder` has the text for (a translation's pages are under /<tag>/)."""
+    prefix = f"/{language}" if language else ""
+    return [
+        (f"{prefix}/{a.name}", a.label)
+        for a in registry.ARTIFACTS.values()
+        if folder is None or a.builds_in(folder, language)
+    ]
+
+
+def language_name(tag: str) -> str:
+    """'Spanish (es)': how the preview's index heads a language's pages."""
+    from publish.i18n import babel_locale
+
+    return f"{babel_locale(tag).get_display_name('en')} ({tag})"
 
 
 def inject(page: str, styles: tuple[str, ...], version: int, nav: str = "") -> str:
@@ -261,8 +274,9 @@ class PreviewServer:
         instead of starting many of the same (the keys are the registry's names, so a
         client cannot grow the table).
         """
-        name = path.strip("/").partition("/")[0]
-        key = name if registry.get(name) is not None else ""
+        language, rest = self._language(path)
+        name = rest.strip("/").partition("/")[0]
+        key = f"{language}/{name}" if registry.get(name) is not None else ""
         with self._lock:
             page_lock = self._page_locks.setdefault(key, threading.Lock())
         try:
@@ -275,30 +289,37 @@ class PreviewServer:
             return _html(error_page(title, message, version), HTTPStatus.INTERNAL_SERVER_ERROR)
         return _html(page) if page is not None else NOT_FOUND
 
+    def _language(self, path: str) -> tuple[str | None, str]:
+        """A translation's tag when `path` starts with one (/es/handout), and the rest."""
+        first, _, rest = path.strip("/").partition("/")
+        if first in translations(self.topic_dir):
+            return first, f"/{rest}"
+        return None, path
+
     def _render(self, path: str, version: int) -> str | None:
         if path == "/":
             return self._index(version)
-        name, _, chapter = path.strip("/").partition("/")
+        language, rest = self._language(path)
+        name, _, chapter = rest.strip("/").partition("/")
         artifact = registry.get(name)
-        if artifact is None:
+        if artifact is None or not artifact.builds_in(self.topic_dir, language):
             return None
-        topic = load_topic(self.topic_dir)
+        topic = load_topic(self.topic_dir, language=language)
         pages = artifact.render_module().pages(topic, self.options(), self._image_src(topic))
         if not chapter and len(pages) == 1:
             return inject(pages[0].html, pages[0].styles, version)
+        contents = f"/{language}/{artifact.name}" if language else f"/{artifact.name}"
         if not chapter:
-            return self._contents(topic, artifact, pages, version)
-        return self._chapter(artifact, pages, chapter, version)
+            return self._contents(topic, artifact, pages, contents, version)
+        return self._chapter(pages, chapter, contents, version)
 
-    def _chapter(
-        self, artifact: registry.Artifact, pages: list[Page], name: str, version: int
-    ) -> str | None:
+    def _chapter(self, pages: list[Page], name: str, contents: str, version: int) -> str | None:
         """One page of a many-page artifact (an e-book chapter), with links to its neighbours."""
         names = [p.file_name for p in pages]
         if name not in names:
             return None
         at = names.index(name)
-        links = [("/", "Index"), (f"/{artifact.name}", "Contents")]
+        links = [("/", "Index"), (contents, "Contents")]
         if at > 0:
             links.append((names[at - 1], f"← {pages[at - 1].title}"))
         if at + 1 < len(names):
@@ -307,20 +328,30 @@ class PreviewServer:
 
     def _index(self, version: int) -> str:
         topic = load_topic(self.topic_dir)
+        languages = [(language_name(topic.language), pages_index(self.topic_dir))]
+        languages += [
+            (language_name(tag), pages_index(self.topic_dir, tag))
+            for tag in translations(self.topic_dir)
+        ]
         return _chrome(
             "preview/index.html",
             title=f"{topic.control.title}: preview",
             topic=topic.control,
             folder=str(self.topic_dir),
-            pages=pages_index(),
+            languages=languages,
             styles=("css/base.css",),
             version=version,
         )
 
     def _contents(
-        self, topic: Topic, artifact: registry.Artifact, pages: list[Page], version: int
+        self,
+        topic: Topic,
+        artifact: registry.Artifact,
+        pages: list[Page],
+        contents: str,
+        version: int,
     ) -> str:
-        chapters = [(f"/{artifact.name}/{quote(p.file_name)}", p.title) for p in pages]
+        chapters = [(f"{contents}/{quote(p.file_name)}", p.title) for p in pages]
         return _chrome(
             "preview/contents.html",
             title=f"{topic.control.title}: {artifact.label.lower()}",

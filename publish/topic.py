@@ -7,7 +7,7 @@ checked here, so a build fails before anything is rendered.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from publish.fsutil import require_inside
 from publish.normalizer import parse_normalized
 from publish.normalizer.model import NormalizedSource
 from publish.normalizer.rawtext import decode, read_raw
-from publish.patterns import SLUG, describe_control, find_control
+from publish.patterns import LANGUAGE, SLUG, describe_control, find_control
 from publish.project import TOPIC_FILE, Project
 
 
@@ -37,10 +37,35 @@ class Control:
     summary: str | None = None
     approved_by: str | None = None
     approved_on: date | None = None
+    translator: str | None = None
+    """Who translated the text, for a translation."""
 
     @property
     def is_draft(self) -> bool:
         return self.status != "approved"
+
+
+@dataclass(frozen=True)
+class Translation:
+    """What a translation says of itself (its front matter): which topic version it was
+    translated from, who translated it, and whether a person approved it."""
+
+    path: Path
+    language: str
+    translated_from: str
+    status: str
+    translator: str
+    approved_by: str | None = None
+    approved_on: date | None = None
+
+    def stale(self, version: str) -> str | None:
+        """Why the translation no longer matches the topic (its version moved on), if so."""
+        if self.translated_from == version:
+            return None
+        return (
+            f"translation is stale: translated from version {self.translated_from}, "
+            f"the topic is now version {version}; update it and its 'translated_from'"
+        )
 
 
 @dataclass(frozen=True)
@@ -63,42 +88,112 @@ class GlossaryEntry:
 
 @dataclass(frozen=True)
 class Topic:
+    """A topic in one language: the original, or one translation of it."""
+
     folder: Path
     control: Control
     patient: Text
-    clinician: Text
+    clinician: Text | None
+    """None for a translation with no clinician.<tag>.md: its clinician sheet is not built."""
     glossary: tuple[GlossaryEntry, ...]
     sources: tuple[NormalizedSource, ...]
     sources_folder: Path
+    translation: Translation | None = None
+    """Set when this is a translation of the topic, not its original text."""
 
     def source(self, key: str) -> NormalizedSource:
         return next(s for s in self.sources if s.id == key)
 
+    @property
+    def language(self) -> str:
+        return self.control.language
+
+    @property
+    def variant(self) -> str | None:
+        """The translation's tag (its files' and output folder's suffix); None for the original."""
+        return self.translation.language if self.translation else None
+
+    @property
+    def texts(self) -> tuple[Text, ...]:
+        return (self.patient, self.clinician) if self.clinician else (self.patient,)
+
+    @property
+    def glossary_path(self) -> Path:
+        return self.folder / variant_name("glossary.yaml", self.variant)
+
     def files(self) -> list[Path]:
         """Every input file the topic's artifacts depend on."""
-        return input_files(self.folder, self.sources_folder)
+        return input_files(self.folder, self.sources_folder, self.variant)
 
 
-def input_files(folder: Path, sources_folder: Path) -> list[Path]:
-    """The files a topic's artifacts are made from: its own texts and figures, and the sources.
+def variant_name(name: str, variant: str | None) -> str:
+    """A topic file's name in a translation: patient.md -> patient.es.md."""
+    if variant is None:
+        return name
+    stem, suffix = name.rsplit(".", 1)
+    return f"{stem}.{variant}.{suffix}"
+
+
+TRANSLATION = re.compile(r"patient\.(?P<tag>[^.]+)\.md")
+"""A translation's patient text: patient.<BCP 47 tag>.md."""
+
+
+def translations(folder: Path) -> list[str]:
+    """The language tags of a topic's translations, from its file names, sorted.
+
+    A name whose middle part is not a language tag CLDR knows (`patient.old.md`) is an
+    error naming the file: a misspelt tag must not silently build no translation.
+    """
+    from publish.i18n import known_language
+
+    tags = []
+    for path in sorted(folder.glob("patient.*.md")):
+        match = TRANSLATION.fullmatch(path.name)
+        if not match:
+            continue
+        tag = match.group("tag")
+        if not re.fullmatch(LANGUAGE, tag) or not known_language(tag):
+            raise ContentError(
+                f"{tag!r} in the file name is not a language tag (such as es, es-MX, zh-Hans); "
+                "a translation is patient.<tag>.md",
+                path,
+            )
+        tags.append(tag)
+    return tags
+
+
+def input_files(folder: Path, sources_folder: Path, variant: str | None = None) -> list[Path]:
+    """The files a topic's artifacts in one language are made from: its own texts and
+    figures, topic.yaml (document control) and the sources.
 
     Listed from the folders alone, so a build can tell that nothing changed without
-    parsing (and validating) the topic again.
+    parsing (and validating) the topic again; a translation's files are not the
+    original's, so editing one language rebuilds only that language.
     """
-    names = [TOPIC_FILE, "patient.md", "clinician.md", "glossary.yaml"]
+    names = [variant_name(n, variant) for n in ("patient.md", "clinician.md", "glossary.yaml")]
     figures = sorted((folder / "figures").glob("*"))
-    return [folder / n for n in names] + figures + sorted(sources_folder.glob("*.md"))
+    sources = sorted(sources_folder.glob("*.md"))
+    return [folder / TOPIC_FILE, *(folder / n for n in names), *figures, *sources]
 
 
-def peek_id(folder: Path) -> str | None:
-    """The topic's id as topic.yaml gives it, if it is a plain slug; None if anything is off."""
+def peek(folder: Path, name: str, pattern: str) -> str | None:
+    """A field of topic.yaml as written, if it matches `pattern`; None if anything is off.
+
+    For deciding, without parsing and validating the topic, where its output goes and
+    whether it is up to date; a topic that is then built is fully checked.
+    """
     try:
         path = require_inside(folder / TOPIC_FILE, folder)
         data = frontmatter.load_any(path.read_text(encoding="utf-8"), path)
     except (OSError, UnicodeDecodeError, PublishError):
         return None
-    value = data.get("id") if isinstance(data, dict) else None
-    return value if isinstance(value, str) and re.fullmatch(SLUG, value) else None
+    value = data.get(name) if isinstance(data, dict) else None
+    return value if isinstance(value, str) and re.fullmatch(pattern, value) else None
+
+
+def peek_id(folder: Path) -> str | None:
+    """The topic's id as topic.yaml gives it, if it is a plain slug."""
+    return peek(folder, "id", SLUG)
 
 
 def _read_text(path: Path) -> str:
@@ -271,18 +366,77 @@ def check_figures(markdown: str, path: Path) -> None:
             raise ContentError(f"figure {src!r}: {exc.raw}", path, line) from exc
 
 
-def load_text(path: Path, known: set[str]) -> Text:
-    markdown = _read_text(path)
+def load_text(path: Path, known: set[str], markdown: str | None = None) -> Text:
+    markdown = _read_text(path) if markdown is None else markdown
     check_figures(markdown, path)
     check_no_code(markdown, path)
     return Text(path, markdown, tuple(check_keys(markdown, path, known)))
 
 
-def load_topic(folder: Path, sources_folder: Path | None = None) -> Topic:
+def load_translation(path: Path, tag: str) -> tuple[Translation, dict[str, str | None], str]:
+    """A translation's front matter (checked field by field) and its body.
+
+    The body keeps the file's line numbers (the front matter becomes blank lines), so
+    every finding about the text names the line a person sees in their editor.
+    """
+    from publish import fields
+
+    text = _read_text(path)
+    head, body, first = frontmatter.split(text)
+    if head is None:
+        raise ContentError(
+            "a translation starts with front matter (---) giving title, translated_from, "
+            "status and translator",
+            path,
+            1,
+        )
+    data = frontmatter.load_any(head, path, 2) or {}
+    if not isinstance(data, dict):
+        raise ContentError("front matter must be a mapping of fields", path, 2)
+    found, problems = fields.check(fields.TranslationFields, data, fields.field_name("field"))
+    if found is None:
+        lines = frontmatter.key_lines(head, 2)
+        raise fields.problems_error(ContentError, path, fields.at_lines(problems, lines))
+    translation = Translation(
+        path=path,
+        language=tag,
+        translated_from=found.translated_from,
+        status=found.status,
+        translator=found.translator,
+        approved_by=found.approved_by,
+        approved_on=found.approved_on,
+    )
+    shown = {"title": found.title, "subtitle": found.subtitle, "summary": found.summary}
+    return translation, shown, "\n" * (first - 1) + body
+
+
+def translated_control(
+    control: Control, translation: Translation, shown: dict[str, str | None]
+) -> Control:
+    """The document control a translation prints: its own title and approval, the topic's
+    version and dates. It is approved only when both the topic and the translation are."""
+    approved = not control.is_draft and translation.status == "approved"
+    return replace(
+        control,
+        title=str(shown["title"]),
+        subtitle=shown["subtitle"],
+        summary=shown["summary"],
+        language=translation.language,
+        status="approved" if approved else "draft",
+        approved_by=translation.approved_by if approved else None,
+        approved_on=translation.approved_on if approved else None,
+        translator=translation.translator,
+    )
+
+
+def load_topic(
+    folder: Path, sources_folder: Path | None = None, language: str | None = None
+) -> Topic:
     """Read and check a topic folder; sources come from `seeds/normalized` beside `seeds/topics`.
 
-    Every file a renderer needs is parsed and every citation checked here, so a
-    topic that loads is a topic that can be rendered.
+    `language` picks a translation (`patient.<language>.md`); None, or the topic's own
+    language, is the original. Every file a renderer needs is parsed and every citation
+    checked here, so a topic that loads is a topic that can be rendered.
     """
     folder = Path(folder)
     if not (folder / TOPIC_FILE).is_file():
@@ -291,12 +445,28 @@ def load_topic(folder: Path, sources_folder: Path | None = None) -> Topic:
     sources_folder = sources_folder or Project.sources_for(folder)
     sources = load_sources(sources_folder, wanted)
     known = {s.id for s in sources}
+    if language is None or language == control.language:
+        return Topic(
+            folder=folder,
+            control=control,
+            patient=load_text(folder / "patient.md", known),
+            clinician=load_text(folder / "clinician.md", known),
+            glossary=load_glossary(folder / "glossary.yaml", known),
+            sources=sources,
+            sources_folder=sources_folder,
+        )
+    path = folder / variant_name("patient.md", language)
+    if not path.is_file():
+        raise ContentError(f"no translation into {language!r} (no {path.name})", folder)
+    translation, shown, body = load_translation(path, language)
+    clinician = folder / variant_name("clinician.md", language)
     return Topic(
         folder=folder,
-        control=control,
-        patient=load_text(folder / "patient.md", known),
-        clinician=load_text(folder / "clinician.md", known),
-        glossary=load_glossary(folder / "glossary.yaml", known),
+        control=translated_control(control, translation, shown),
+        patient=load_text(path, known, body),
+        clinician=load_text(clinician, known) if clinician.is_file() else None,
+        glossary=load_glossary(folder / variant_name("glossary.yaml", language), known),
         sources=sources,
         sources_folder=sources_folder,
+        translation=translation,
     )

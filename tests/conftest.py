@@ -7,7 +7,6 @@ from __future__ import annotations
 import gc
 import json
 import re
-import shutil
 import subprocess
 import sys
 import unicodedata
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from helpers import run_cli
+from helpers import copy_seeds, run_cli
 
 from publish import frontmatter
 from publish.normalizer.model import NormalizedSource
@@ -118,7 +117,7 @@ def _build_in(workdir: Path, out: Path, *topics: Path, **options: object) -> Pat
         patch.chdir(workdir)
         result = build_topics(topics or (DEFAULT_TOPIC,), out, **options)  # type: ignore[arg-type]
     assert result.ok, [str(e) for e in result.errors]
-    [topic] = result.topics
+    [topic] = [t for t in result.topics if t.language is None]
     return topic.folder
 
 
@@ -150,7 +149,7 @@ def new_project(tmp_path: Path) -> Callable[[str], Path]:
 
     def make(name: str = "project") -> Path:
         folder = tmp_path / name
-        shutil.copytree(REPO_ROOT / "seeds", folder / "seeds")
+        copy_seeds(folder / "seeds")
         return folder
 
     return make

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -11,6 +12,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_cli(*args: str, cwd: Path, timeout: float = 180) -> subprocess.CompletedProcess[str]:
@@ -69,3 +72,15 @@ def listening() -> Iterator[Listener]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+TRANSLATIONS = shutil.ignore_patterns("patient.*.md", "clinician.*.md", "glossary.*.yaml")
+"""A topic's translation files (patient.<tag>.md and its companions)."""
+
+
+def copy_seeds(target: Path, *, translations: bool = False) -> Path:
+    """Copy the checkout's seeds/ to `target`, in the topics' original language only unless
+    `translations`: most tests are about one language's pipeline, and building every
+    translation in each of them would only make the suite slower."""
+    shutil.copytree(REPO_ROOT / "seeds", target, ignore=None if translations else TRANSLATIONS)
+    return target

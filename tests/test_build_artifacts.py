@@ -24,7 +24,7 @@ import yaml
 from lxml import etree
 
 from publish import __version__
-from publish.profile import DISCLAIMER
+from publish.i18n import DISCLAIMER
 
 PDFS = ("handout.pdf", "clinician-summary.pdf")
 DRAFT = "Draft — not yet clinically reviewed"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from datetime import date, timedelta
 from pathlib import Path
@@ -18,7 +17,7 @@ import jsonschema
 import pypdf
 import pytest
 import yaml
-from helpers import run_cli
+from helpers import copy_seeds, run_cli
 
 from publish.builder import build_topics
 from publish.gates import (
@@ -29,7 +28,8 @@ from publish.gates import (
     check_topics,
     readability,
 )
-from publish.profile import DEFAULT, DISCLAIMER, Profile
+from publish.i18n import DISCLAIMER
+from publish.profile import DEFAULT, Profile
 from publish.resources import package_file
 from publish.topic import load_topic
 
@@ -74,7 +74,7 @@ GRADE = re.compile(r"Flesch–Kincaid grade (\d+(?:\.\d+)?)")
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A project folder holding a copy of the checkout's seeds/; the working folder."""
-    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    copy_seeds(tmp_path / "seeds")
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     return tmp_path
@@ -356,9 +356,8 @@ def test_crisis_line_wrapping_at_a_hyphen_is_still_found(project: Path) -> None:
         "If you are thinking about suicide or are in crisis, call the Riverside Mood Clinic "
         "after-hours line on 0800 010 0911."
     )
-    profile = Profile(
-        crisis=(line, "In an emergency, call 112 or go to the nearest emergency department.")
-    )
+    lines = (line, "In an emergency, call 112 or go to the nearest emergency department.")
+    profile = Profile(crisis=(("en", lines),))
     folder = build(project, "handout", profile=profile)
     printed = pypdf.PdfReader(folder / "handout.pdf").pages[0].extract_text()
     if "Riverside Mood Clinic after-\nhours line" not in printed:
@@ -401,11 +400,11 @@ def test_topic_never_built_fails_not_built(project: Path) -> None:
 def test_epub_rejected_by_epubcheck_fails(project: Path) -> None:
     about = (REPO / "templates" / "epub" / "about.html").read_text(encoding="utf-8")
     twice = '<p id="twice">One.</p>\n<p id="twice">Two.</p>'
-    assert "<h1>About this book</h1>" in about
+    assert "<h1>{{ chapter_title }}</h1>" in about
     override = project / "templates" / "epub" / "about.html"
     override.parent.mkdir(parents=True)
     override.write_text(
-        about.replace("<h1>About this book</h1>", f"<h1>About this book</h1>\n{twice}"),
+        about.replace("<h1>{{ chapter_title }}</h1>", f"<h1>{{{{ chapter_title }}}}</h1>\n{twice}"),
         encoding="utf-8",
     )
     build(project, "epub")
@@ -495,7 +494,7 @@ def test_approved_topic_passes_document_control(project: Path) -> None:
 def checked(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.CompletedProcess]:
     """`publish build`, then `publish check` three ways on the complete build."""
     folder = tmp_path_factory.mktemp("cli-check")
-    shutil.copytree(REPO / "seeds", folder / "seeds")
+    copy_seeds(folder / "seeds")
     review_not_due(folder)
     built = run(folder, "build")
     assert built.returncode == 0, built.stderr
@@ -539,7 +538,7 @@ def test_json_check_prints_one_document_that_matches_the_schema(checked: dict) -
     epub = [f for f in document["findings"] if f["gate"] == "artifacts" and "epub" in f["message"]]
     assert [f["status"] for f in epub] == ["pass"]
     gates = {f["gate"] for f in document["findings"]}
-    assert gates == {"readability", "citations", "evidence", "safety", "artifacts"} | {
+    assert gates == {"readability", "citations", "language", "evidence", "safety", "artifacts"} | {
         "document-control"
     }
 

@@ -63,7 +63,7 @@ def test_an_edit_after_the_build_fails_check_and_fhir(built: Path, edit: Path) -
 
 
 def test_checking_with_another_profile_than_the_build_fails_each_artifact(built: Path) -> None:
-    clinic = Profile(crisis=("Call the Riverside crisis line: 555-0100.",))
+    clinic = Profile(crisis=(("en", ("Call the Riverside crisis line: 555-0100.",)),))
     failures = artifact_failures(clinic)
     assert len(failures) == 3
     assert all("another clinic profile" in message for message in failures)

@@ -21,12 +21,15 @@ from publish.citations import (
     seconds,
 )
 from publish.errors import EXIT_CONTENT, ContentError
+from publish.i18n import messages_for
 from publish.normalizer.model import NormalizedSource
 from publish.render.handout import reading_grade
 from publish.render.markdown import to_html
 from publish.topic import load_topic
 
 VIDEO = "https://www.youtube.com/watch?v=Xu1FMCxoEFc"
+
+ENGLISH = messages_for("en")
 
 
 def source(**fields: object) -> NormalizedSource:
@@ -287,39 +290,41 @@ def test_numbering_follows_first_citation() -> None:
 
 
 def test_undated_source_says_date_not_stated() -> None:
-    ref = reference(source(meta={"publisher": "X"}), 3)
+    ref = reference(source(meta={"publisher": "X"}), 3, ENGLISH)
     assert ref.number == 3
     assert ref.date == "Date not stated"
     assert "Date not stated." in ref.text
 
 
 def test_dated_source_gives_the_date_in_words() -> None:
-    ref = reference(source(meta={"published": "2023-08-06", "publisher": "Huberman Lab"}), 1)
+    ref = reference(
+        source(meta={"published": "2023-08-06", "publisher": "Huberman Lab"}), 1, ENGLISH
+    )
     assert ref.date == "Published August 6, 2023"
     assert ref.text.startswith("Huberman Lab. Some Source. Web article. Published August 6, 2023.")
 
 
 def test_promotional_source_is_labelled() -> None:
-    ref = reference(source(flags=["promotional"]), 1)
+    ref = reference(source(flags=["promotional"]), 1, ENGLISH)
     assert ref.note is not None and "Promotional source." in ref.note
     assert ref.text.endswith("Promotional source.")
-    assert reference(source(), 1).note is None
+    assert reference(source(), 1, ENGLISH).note is None
 
 
 def test_editor_supplied_title_is_labelled() -> None:
-    ref = reference(source(overridden=["title"]), 1)
+    ref = reference(source(overridden=["title"]), 1, ENGLISH)
     assert ref.note is not None and "Title supplied by editors." in ref.note
 
 
 def test_reference_without_url_invents_none() -> None:
-    ref = reference(source(kind="video-summary", meta={"video_id": "Xu1FMCxoEFc"}), 1)
+    ref = reference(source(kind="video-summary", meta={"video_id": "Xu1FMCxoEFc"}), 1, ENGLISH)
     assert ref.url is None
     assert "http" not in ref.text
     assert "youtube" not in ref.text.lower()
 
 
 def test_default_topic_references_are_honest(topic) -> None:  # type: ignore[no-untyped-def]
-    refs = {s.id: reference(s, n) for n, s in enumerate(topic.sources, start=1)}
+    refs = {s.id: reference(s, n, ENGLISH) for n, s in enumerate(topic.sources, start=1)}
     report = refs["ketamine-as-a-rapid-antidepressant-for-mood-disorders"]
     assert report.url is None and "http" not in report.text
     assert report.date == "Date not stated"

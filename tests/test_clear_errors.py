@@ -209,7 +209,10 @@ def test_findings_name_the_line_and_the_glossary_entry(tmp_path: Path) -> None:
     topic: Any = SimpleNamespace(
         patient=patient,
         clinician=clinician,
+        texts=(patient, clinician),
         glossary=(GlossaryEntry("Term", "Meaning.", (), 4),),
+        glossary_path=tmp_path / "glossary.yaml",
+        translation=None,
         sources=(),
         folder=tmp_path,
     )

@@ -16,6 +16,7 @@ import pytest
 import yaml
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.documentreference import DocumentReference
+from helpers import TRANSLATIONS
 
 from publish.builder import build_topics
 from publish.errors import ContentError
@@ -47,16 +48,26 @@ def _refs(paths: list[Path]) -> dict[str, tuple[Path, dict[str, Any]]]:
 
 
 @pytest.fixture(scope="module")
-def built(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def english(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the default topic in English only (translations: tests/test_translations.py)."""
+    root = tmp_path_factory.mktemp("english")
+    shutil.copytree(repo_root / "seeds" / "normalized", root / "seeds" / "normalized")
+    topic = root / "seeds" / "topics" / TOPIC
+    shutil.copytree(repo_root / "seeds" / "topics" / TOPIC, topic, ignore=TRANSLATIONS)
+    return topic
+
+
+@pytest.fixture(scope="module")
+def built(english: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The default (draft) topic built once into a private dist folder."""
     dist = tmp_path_factory.mktemp("dist")
-    _build(repo_root / "seeds" / "topics" / TOPIC, dist)
+    _build(english, dist)
     return dist
 
 
 @pytest.fixture(scope="module")
-def exported(repo_root: Path, built: Path) -> list[Path]:
-    return export([repo_root / "seeds" / "topics" / TOPIC], built)
+def exported(english: Path, built: Path) -> list[Path]:
+    return export([english], built)
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +76,7 @@ def approved(repo_root: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple
     root = tmp_path_factory.mktemp("approved")
     shutil.copytree(repo_root / "seeds" / "normalized", root / "seeds" / "normalized")
     topic = root / "seeds" / "topics" / TOPIC
-    shutil.copytree(repo_root / "seeds" / "topics" / TOPIC, topic)
+    shutil.copytree(repo_root / "seeds" / "topics" / TOPIC, topic, ignore=TRANSLATIONS)
     control = yaml.safe_load((topic / "topic.yaml").read_text(encoding="utf-8"))
     control |= {"status": "approved", "approved_by": "Dr. A. Reviewer", "approved_on": "2026-11-30"}
     (topic / "topic.yaml").write_text(yaml.safe_dump(control, sort_keys=False), encoding="utf-8")
@@ -126,8 +137,8 @@ def test_bundle_is_a_valid_collection_of_the_references(exported: list[Path]):
     assert len(set(urls)) == len(urls)
 
 
-def test_export_is_byte_identical_when_repeated(repo_root: Path, built: Path, tmp_path: Path):
-    topic = repo_root / "seeds" / "topics" / TOPIC
+def test_export_is_byte_identical_when_repeated(english: Path, built: Path, tmp_path: Path):
+    topic = english
     first = export([topic], built, tmp_path / "one")
     second = export([topic], built, tmp_path / "two")
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
@@ -136,17 +147,17 @@ def test_export_is_byte_identical_when_repeated(repo_root: Path, built: Path, tm
 
 
 def test_out_folder_gets_topic_subfolder_and_urls_still_resolve(
-    repo_root: Path, built: Path, tmp_path: Path
+    english: Path, built: Path, tmp_path: Path
 ):
-    paths = export([repo_root / "seeds" / "topics" / TOPIC], built, tmp_path / "fhir")
+    paths = export([english], built, tmp_path / "fhir")
     assert {p.parent for p in paths} == {tmp_path / "fhir" / TOPIC}
     for name, (path, data) in _refs(paths).items():
         url = unquote(data["content"][0]["attachment"]["url"])
         assert (path.parent / url).resolve() == (built / TOPIC / ARTIFACTS[name][0]).resolve()
 
 
-def test_embed_carries_the_bytes_and_no_url(repo_root: Path, built: Path, tmp_path: Path):
-    paths = export([repo_root / "seeds" / "topics" / TOPIC], built, tmp_path, embed=True)
+def test_embed_carries_the_bytes_and_no_url(english: Path, built: Path, tmp_path: Path):
+    paths = export([english], built, tmp_path, embed=True)
     for name, (_, data) in _refs(paths).items():
         DocumentReference.model_validate(data)
         attachment = data["content"][0]["attachment"]

@@ -314,7 +314,6 @@ def test_every_loader_agrees_on_language_tags(folder: Path, value: Any) -> None:
         ("topic", "language"),
         ("override", "language"),
         ("normalized", "language"),
-        ("profile", "language"),
         ("profile", "locale"),
         ("normalized_from_override", "language"),
     ]

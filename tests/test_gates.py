@@ -19,9 +19,10 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from helpers import copy_seeds
 from pikepdf import Array, Dictionary, Name, String
 
-from publish import __version__
+from publish import __version__, i18n
 from publish import manifest as manifests
 from publish.citations import find_citations
 from publish.gates import (
@@ -40,9 +41,10 @@ from publish.gates import (
     readability,
     safety,
 )
-from publish.gates.built import DRAFT_MARKING, built_files
+from publish.gates.built import built_files
+from publish.i18n import DISCLAIMER, DRAFT_MARKING
 from publish.normalizer.model import NormalizedSource, Removal
-from publish.profile import DISCLAIMER, Profile
+from publish.profile import Profile
 from publish.project import Project
 from publish.render import registry
 from publish.render.options import Options
@@ -523,7 +525,7 @@ def test_approved_topic_passes_until_its_review_date(tmp_path: Path) -> None:
 
 # --- safety -----------------------------------------------------------------------------------
 
-PROFILE = Profile(crisis=CRISIS)
+PROFILE = Profile(crisis=(("en", CRISIS),))
 
 
 def book(path: Path, *paragraphs: str) -> Path:
@@ -568,7 +570,8 @@ def test_safety_text_broken_across_lines_hyphens_and_soft_hyphens_is_found(
     tmp_path: Path,
 ) -> None:
     extra = Profile(
-        crisis=("Call the after-hours line.",), disclaimer_extra="Ask  your pharmacist."
+        crisis=(("en", ("Call the after-hours line.",)),),
+        disclaimer_extra=(("en", "Ask  your pharmacist."),),
     )
     broken = DISCLAIMER.replace(" not ", "\n  not ").replace("education", "edu\u00adcation")
     path = book(
@@ -625,7 +628,7 @@ def as_built(
     for item in entries:
         known = registry.get(item["name"])
         if known is not None:
-            item["input_hash"] = manifests.input_hash(inputs, known, options)
+            item["input_hash"] = manifests.input_hash(inputs, known, options, "en")
     control = topic.control
     fields = {
         "version": control.version,
@@ -886,7 +889,7 @@ SEED_TOPIC = "ketamine-depression"
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A project holding a copy of the checkout's seeds/ (nothing built)."""
-    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    copy_seeds(tmp_path / "seeds")
     return tmp_path
 
 
@@ -949,8 +952,9 @@ def test_unbuilt_topic_runs_every_text_gate_and_fails_artifacts(project: Path) -
     assert list(dict.fromkeys(f.gate for f in findings)) == [
         "readability",
         "citations",
-        "evidence",
+        "language",
         "artifacts",
+        "evidence",
         "document-control",
     ]
     [artifact] = [f for f in findings if f.gate == "artifacts"]
@@ -977,7 +981,10 @@ def hand_built(project: Path, profile: Profile) -> Path:
     """dist/ with a manifest listing one small handout PDF carrying the profile's safety text."""
     folder = project / "dist" / SEED_TOPIC
     folder.mkdir(parents=True)
-    handout = pdf_file(folder / "handout.pdf", ((profile.disclaimer, *profile.crisis),))
+    handout = pdf_file(
+        folder / "handout.pdf",
+        ((i18n.safety(i18n.messages_for("en"), profile).disclaimer, *profile.crisis_for("en")),),
+    )
     text = handout.read_bytes()
     listed = {"name": "handout", "file": "handout.pdf", "sha256": hashlib.sha256(text).hexdigest()}
     as_built(folder, load_topic(seed_topic(project)), [listed], profile, Project.find(project))

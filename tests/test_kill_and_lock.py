@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers import copy_seeds
 
 TOPIC = Path("seeds/topics/ketamine-depression")
 OUTPUT = Path("dist/ketamine-depression")
@@ -82,7 +83,7 @@ def edit_texts(project: Path) -> None:
 def built(tmp_path_factory: pytest.TempPathFactory, repo_root: Path, run_publish: Run) -> Path:
     """A project whose dist/ holds one complete build of the default topic."""
     project = tmp_path_factory.mktemp("built") / "project"
-    shutil.copytree(repo_root / "seeds", project / "seeds")
+    copy_seeds(project / "seeds")
     result = run_publish("build", cwd=project)
     assert result.returncode == 0, result.stderr
     return project

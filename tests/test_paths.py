@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import copy_seeds
 
 from publish import outdir
 from publish.errors import ContentError, InputError, OutputError
@@ -174,7 +175,7 @@ def test_a_symlinked_manifest_or_output_folder_is_not_read(tmp_path: Path) -> No
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     folder = tmp_path / "project"
-    shutil.copytree(REPO / "seeds", folder / "seeds")
+    copy_seeds(folder / "seeds")
     (tmp_path / "outside").mkdir()
     return folder
 

@@ -16,9 +16,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from helpers import copy_seeds
 
+from publish.i18n import DISCLAIMER
 from publish.preview import DEFAULT_HOST, DEFAULT_PORT, PreviewServer, error_page, serve
-from publish.profile import DISCLAIMER
 
 TOPIC = Path("seeds/topics/ketamine-depression")
 CITED = "New test sentence [@ketamine-depression-how-it-works]."
@@ -71,7 +72,7 @@ def wait_for(check: Callable[[], bool], timeout: float = 8.0) -> bool:
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, repo_root: Path) -> Path:
     """A project folder holding a copy of the checkout's seeds/, as the working folder."""
-    shutil.copytree(repo_root / "seeds", tmp_path / "seeds")
+    copy_seeds(tmp_path / "seeds")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

@@ -22,10 +22,11 @@ import jsonschema
 import pypdf
 import pytest
 import yaml
-from helpers import run_cli
+from helpers import copy_seeds, run_cli
 
 from publish.gates import safety
-from publish.profile import DEFAULT_CRISIS, DISCLAIMER, Profile
+from publish.i18n import CRISIS_LINES, DISCLAIMER
+from publish.profile import Profile
 from publish.resources import package_file
 from publish.topic import load_topic
 
@@ -41,7 +42,7 @@ APPROVED_ON = date(2026, 11, 20)
 
 
 def new_project(folder: Path) -> Path:
-    shutil.copytree(REPO / "seeds", folder / "seeds")
+    copy_seeds(folder / "seeds")
     return folder
 
 
@@ -249,7 +250,7 @@ def crisis_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Profil
     )
     result = run(folder, "build")
     assert result.returncode == 0, result.stderr
-    return folder, Profile(crisis=lines)
+    return folder, Profile(crisis=(("en", lines),))
 
 
 @pytest.mark.parametrize("artifact", ["handout.pdf", "clinician-summary.pdf", "reader.epub"])
@@ -259,9 +260,9 @@ def test_custom_crisis_lines_replace_the_default_ones(
     folder, profile = crisis_build
     path = folder / "dist" / TOPIC_ID / artifact
     text = pdf_text(path) if path.suffix == ".pdf" else epub_text(path)
-    for line in profile.crisis:
+    for line in profile.crisis_for("en") or ():
         assert line in text
-    for line in DEFAULT_CRISIS:
+    for line in CRISIS_LINES:
         assert squash(line) not in text
     assert "988" not in text
 

@@ -12,10 +12,13 @@ import re
 import pytest
 
 from publish.citations import Reference, kind_label, reference
+from publish.i18n import messages_for
 from publish.normalizer.model import NormalizedSource
 from publish.render.html import render
 
 VIDEO = "https://www.youtube.com/watch?v=Xu1FMCxoEFc"
+
+ENGLISH = messages_for("en")
 
 
 def source(
@@ -41,14 +44,14 @@ def source(
 
 
 def text_of(**fields: object) -> str:
-    return reference(source(**fields), 1).text  # type: ignore[arg-type]
+    return reference(source(**fields), 1, ENGLISH).text  # type: ignore[arg-type]
 
 
 # --- punctuation ------------------------------------------------------------------------------
 
 
 def test_title_ending_in_a_full_stop_gets_one_full_stop() -> None:
-    ref = reference(source("Ketamine Explained.", "video-page"), 1)
+    ref = reference(source("Ketamine Explained.", "video-page"), 1, ENGLISH)
 
     assert ref.title == "Ketamine Explained"
     assert ref.text == "Ketamine Explained. Video page. Date not stated."
@@ -66,7 +69,7 @@ def test_only_full_stops_are_taken_off_the_end_of_a_title() -> None:
 
 @pytest.mark.parametrize("title", ["Does Ketamine Work?", "Ketamine Works!", "Does It Work?."])
 def test_title_ending_in_a_question_or_exclamation_mark_gets_no_full_stop(title: str) -> None:
-    ref = reference(source(title, meta={"publisher": "Mood Talk"}), 1)
+    ref = reference(source(title, meta={"publisher": "Mood Talk"}), 1, ENGLISH)
     kept = title.rstrip(".")
 
     assert ref.text == f"Mood Talk. {kept} Web article. Date not stated."
@@ -85,14 +88,14 @@ def printed(ref: Reference) -> str:
 )
 def test_printed_reference_list_punctuates_titles_like_the_text(title: str) -> None:
     url = "https://mood.example/a"
-    ref = reference(source(title, meta={"publisher": "Mood Talk", "url": url}), 1)
+    ref = reference(source(title, meta={"publisher": "Mood Talk", "url": url}), 1, ENGLISH)
 
     assert printed(ref) == ref.text
     assert "?." not in printed(ref) and "!." not in printed(ref)
 
 
 def test_promotional_source_with_an_editors_title_has_two_separate_notes() -> None:
-    ref = reference(source(flags=("promotional",), overridden=("title",)), 1)
+    ref = reference(source(flags=("promotional",), overridden=("title",)), 1, ENGLISH)
 
     assert ref.note == "Promotional source. Title supplied by editors."
     assert ref.text.endswith(". Date not stated. Promotional source. Title supplied by editors.")
@@ -100,10 +103,10 @@ def test_promotional_source_with_an_editors_title_has_two_separate_notes() -> No
 
 
 def test_each_note_alone() -> None:
-    assert reference(source(flags=("promotional",)), 1).note == "Promotional source."
-    assert reference(source(overridden=("title",)), 1).note == "Title supplied by editors."
-    assert reference(source(overridden=("publisher", "published")), 1).note is None
-    assert reference(source(flags=("undated", "relative-dates")), 1).note is None
+    assert reference(source(flags=("promotional",)), 1, ENGLISH).note == "Promotional source."
+    assert reference(source(overridden=("title",)), 1, ENGLISH).note == "Title supplied by editors."
+    assert reference(source(overridden=("publisher", "published")), 1, ENGLISH).note is None
+    assert reference(source(flags=("undated", "relative-dates")), 1, ENGLISH).note is None
 
 
 def test_full_entry_in_ama_order() -> None:
@@ -116,6 +119,7 @@ def test_full_entry_in_ama_order() -> None:
             overridden=("title",),
         ),
         4,
+        ENGLISH,
     )
 
     assert ref.text == (
@@ -141,13 +145,13 @@ def test_entry_without_publisher_starts_with_the_title() -> None:
     ],
 )
 def test_date_in_words_without_leading_zero(published: str, words: str) -> None:
-    ref = reference(source(meta={"published": published}), 1)
+    ref = reference(source(meta={"published": published}), 1, ENGLISH)
     assert ref.date == words
     assert f" {words}." in ref.text
 
 
 def test_undated_source_says_so() -> None:
-    assert reference(source(), 1).date == "Date not stated"
+    assert reference(source(), 1, ENGLISH).date == "Date not stated"
 
 
 # --- media ------------------------------------------------------------------------------------
@@ -165,16 +169,18 @@ def test_undated_source_says_so() -> None:
     ],
 )
 def test_every_kind_of_source_is_named_in_words(kind: str, label: str) -> None:
-    assert kind_label(kind) == label
+    assert kind_label(kind, ENGLISH) == label
     assert text_of(kind=kind) == f"Ketamine and Depression. {label}. Date not stated."
 
 
 def test_unknown_kind_is_printed_as_it_is() -> None:
-    assert kind_label("lecture-notes") == "lecture-notes"
+    assert kind_label("lecture-notes", ENGLISH) == "lecture-notes"
 
 
 def test_reference_parts_are_kept_for_templates() -> None:
-    ref = reference(source(meta={"publisher": "NuLife", "url": "https://nulife.example/a"}), 2)
+    ref = reference(
+        source(meta={"publisher": "NuLife", "url": "https://nulife.example/a"}), 2, ENGLISH
+    )
     assert ref == Reference(
         number=2,
         key="a-source",

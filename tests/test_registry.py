@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from publish.cli import cli
-from publish.gates.built import DRAFT_MARKING
 from publish.gates.visible import Reading
+from publish.i18n import DRAFT_MARKING, messages_for, safety
 from publish.render import registry
 from publish.render.options import Options, Page, RenderedFile
 from publish.resources import package_file
@@ -40,7 +40,8 @@ VERIFIED: list[str] = []
 
 
 def render_file(topic: Topic, options: Options) -> RenderedFile:
-    lines = [topic.control.title, options.profile.disclaimer, *options.profile.crisis]
+    text = safety(messages_for("en"), options.profile)
+    lines = [topic.control.title, text.disclaimer, *text.crisis]
     if topic.control.is_draft:
         lines.append(DRAFT_MARKING)
     return RenderedFile(NOTES.name, NOTES.filename, "\n".join(lines).encode(), cited=())

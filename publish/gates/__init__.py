@@ -13,8 +13,9 @@ from pathlib import Path
 
 from publish.errors import PublishError
 from publish.gates.built import artifacts, built_files, safety
-from publish.gates.control import document_control
+from publish.gates.control import document_control, translation_control
 from publish.gates.findings import STATUSES, CheckResult, Finding
+from publish.gates.language import language
 from publish.gates.text import (
     DEFAULT_MAX_GRADE,
     WARN_GRADE,
@@ -24,7 +25,7 @@ from publish.gates.text import (
 )
 from publish.profile import DEFAULT, Profile
 from publish.project import Project
-from publish.topic import load_topic
+from publish.topic import Topic, load_topic, translations
 
 __all__ = [
     "DEFAULT_MAX_GRADE",
@@ -38,6 +39,7 @@ __all__ = [
     "citations",
     "document_control",
     "evidence",
+    "language",
     "readability",
     "safety",
 ]
@@ -52,24 +54,51 @@ def check_topic(
     today: date | None = None,
     project: Project | None = None,
 ) -> list[Finding]:
-    """Every gate on one topic; a topic that does not load fails with each of its problems."""
+    """Every gate on one topic and each of its translations; a topic or translation that
+    does not load fails with each of its problems."""
+    project = project or Project.find()
     try:
         topic = load_topic(topic_dir)
+        tags = translations(Path(topic_dir))
     except PublishError as exc:
-        gate = "citations" if "citation" in str(exc) else "topic"
-        file = str(exc.path) if exc.path else None
-        problems = ((exc.raw, exc.line), *exc.problems)
-        return [Finding(gate, "fail", text, file, line) for text, line in problems]
-    files, missing = built_files(topic, dist, profile, project or Project.find())
+        return _not_loaded(exc)
+    findings = [
+        *_language_gates(topic, dist, profile, max_grade, project),
+        *evidence(topic),
+        *document_control(topic, today or date.today()),
+    ]
+    for tag in tags:
+        try:
+            translated = load_topic(topic_dir, language=tag)
+        except PublishError as exc:
+            findings.extend(_not_loaded(exc))
+            continue
+        findings.extend(_language_gates(translated, dist, profile, max_grade, project))
+        findings.extend(evidence(translated))
+        findings.extend(translation_control(translated))
+    return findings
+
+
+def _language_gates(
+    topic: Topic, dist: Path, profile: Profile, max_grade: float, project: Project
+) -> list[Finding]:
+    """The gates each language of a topic passes on its own: its text and its built files."""
+    files, missing = built_files(topic, dist, profile, project)
     return [
         *readability(topic, max_grade),
         *citations(topic),
-        *evidence(topic),
-        *safety(topic, files, profile),
+        *language(topic, dist),
+        *safety(topic, files, profile, project),
         *missing,
-        *artifacts(files),
-        *document_control(topic, today or date.today()),
+        *artifacts(files, topic),
     ]
+
+
+def _not_loaded(exc: PublishError) -> list[Finding]:
+    gate = "citations" if "citation" in str(exc) else "topic"
+    file = str(exc.path) if exc.path else None
+    problems = ((exc.raw, exc.line), *exc.problems)
+    return [Finding(gate, "fail", text, file, line) for text, line in problems]
 
 
 def check_topics(

@@ -11,6 +11,8 @@ from publish import manifest
 from publish.errors import ContentError
 from publish.gates.findings import Finding
 from publish.gates.visible import MIN_POINTS, squash
+from publish.i18n import NoSafetyText
+from publish.i18n import safety as safety_text
 from publish.manifest import MANIFEST, Manifest
 from publish.profile import Profile
 from publish.project import Project
@@ -18,26 +20,41 @@ from publish.render import registry
 from publish.render.options import Options
 from publish.topic import Topic
 
-DRAFT_MARKING = "Draft — not yet clinically reviewed"
 HOW_HIDDEN = f"off the page, under {MIN_POINTS:g} pt, too faint against its background, or covered"
 
 
-def safety(topic: Topic, files: dict[str, Path], profile: Profile) -> list[Finding]:
-    """The disclaimer, each crisis line and (for a draft) the draft marking, as a reader sees
-    each file: every character on the page, readable in size and contrast (`visible`)."""
+def label(name: str, topic: Topic) -> str:
+    """How findings name an artifact: 'handout', or 'handout (es)' for a translation's."""
+    return f"{name} ({topic.variant})" if topic.variant else name
+
+
+def safety(
+    topic: Topic, files: dict[str, Path], profile: Profile, project: Project | None = None
+) -> list[Finding]:
+    """The disclaimer, each crisis line and (for a draft) the draft marking, in the file's
+    language, as a reader sees each file: every character on the page, readable in size
+    and contrast (`visible`)."""
+    from publish.render.context import document_messages
+
+    options = Options(profile=profile, project=project or Project.find())
+    try:
+        text = safety_text(document_messages(topic, options), profile)
+    except NoSafetyText as exc:
+        where = str(exc.path or topic.patient.path)
+        return [Finding("safety", "fail", f"{label(n, topic)}: {exc.raw}", where) for n in files]
     findings = []
     required = {
-        "disclaimer": profile.disclaimer,
-        **{f"crisis line {n}": line for n, line in enumerate(profile.crisis, 1)},
+        "disclaimer": text.disclaimer,
+        **{f"crisis line {n}": line for n, line in enumerate(text.crisis, 1)},
     }
     if topic.control.is_draft:
-        required["draft marking"] = DRAFT_MARKING
+        required["draft marking"] = text.draft_marking
     for name, path in files.items():
         artifact = registry.ARTIFACTS[name]
         try:
             reading = artifact.verify_module().read(path.read_bytes(), tuple(required.values()))
         except OSError as exc:  # a full temporary folder while laying the file out again
-            message = f"{name}: could not be read back: {exc.strerror or exc}"
+            message = f"{label(name, topic)}: could not be read back: {exc.strerror or exc}"
             findings.append(Finding("safety", "fail", message, str(path)))
             continue
         everything, visible = squash(reading.everything), squash(reading.visible)
@@ -53,14 +70,15 @@ def safety(topic: Topic, files: dict[str, Path], profile: Profile) -> list[Findi
         if hidden:
             problems.append(f"not visible to a reader: {', '.join(hidden)} ({HOW_HIDDEN})")
         if problems:
-            findings.append(Finding("safety", "fail", f"{name}: {'; '.join(problems)}", str(path)))
+            message = f"{label(name, topic)}: {'; '.join(problems)}"
+            findings.append(Finding("safety", "fail", message, str(path)))
         else:
-            message = f"{name}: disclaimer and crisis block visible"
+            message = f"{label(name, topic)}: disclaimer and crisis block visible"
             findings.append(Finding("safety", "pass", message, str(path)))
     return findings
 
 
-def artifacts(files: dict[str, Path]) -> list[Finding]:
+def artifacts(files: dict[str, Path], topic: Topic | None = None) -> list[Finding]:
     """Each file passes its own format's checker (epubcheck, PDF structure and page limit)."""
     findings = []
     for name, path in files.items():
@@ -69,7 +87,8 @@ def artifacts(files: dict[str, Path]) -> list[Finding]:
         problems = verifier.problems(path, artifact)
         status = "fail" if problems else "pass"
         message = "; ".join(problems) or verifier.PASSED
-        findings.append(Finding("artifacts", status, f"{name}: {message}", str(path)))
+        shown = label(name, topic) if topic else name
+        findings.append(Finding("artifacts", status, f"{shown}: {message}", str(path)))
     return findings
 
 
@@ -82,12 +101,14 @@ def built_files(
     built with other templates, profile or toolkit than now (its input hash differs);
     a listed file missing or changed; an unknown artifact; a registered artifact absent.
     """
-    folder = dist / topic.control.id
+    folder = manifest.output_folder(dist, topic.control.id, topic.variant)
     try:
         built = Manifest.load(folder)
     except ContentError as exc:
         missing = not (folder / MANIFEST).exists()
         message = "not built: run `publish build` first" if missing else exc.raw
+        if topic.variant:
+            message = f"{topic.variant}: {message}"
         return {}, [Finding("artifacts", "fail", message, str(folder / MANIFEST))]
     inputs = manifest.inputs_digest(topic.files())
     findings = []
@@ -109,15 +130,18 @@ def built_files(
             findings.append(Finding("artifacts", "fail", message, str(path)))
             continue
         files[artifact.name] = path
-        if not stale and entry.get("input_hash") != manifest.input_hash(inputs, artifact, options):
+        key = manifest.input_hash(inputs, artifact, options, topic.language)
+        if not stale and entry.get("input_hash") != key:
             message = (
-                f"{artifact.name}: built with other templates, another clinic profile or "
-                "another publish version than now; build again (with the same --profile)"
+                f"{label(artifact.name, topic)}: built with other templates, another clinic "
+                "profile or another publish version than now; build again (with the same "
+                "--profile)"
             )
             findings.append(Finding("artifacts", "fail", message, str(path)))
     listed = {str(e["name"]) for e in built.entries}
     for artifact in registry.ARTIFACTS.values():
-        if artifact.name not in listed:
-            message = f"{artifact.name}: {artifact.filename} was not built; run publish build"
+        if artifact.name not in listed and artifact.builds_in(topic.folder, topic.variant):
+            shown = label(artifact.name, topic)
+            message = f"{shown}: {artifact.filename} was not built; run publish build"
             findings.append(Finding("artifacts", "fail", message, str(folder / artifact.filename)))
     return files, findings

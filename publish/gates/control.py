@@ -33,3 +33,26 @@ def document_control(topic: Topic, today: date) -> list[Finding]:
             )
         )
     return findings
+
+
+def translation_control(topic: Topic) -> list[Finding]:
+    """A translation no person approved, or one made from an older version of the topic,
+    is not ready to hand out (`build --release` refuses both)."""
+    translation = topic.translation
+    if translation is None:
+        return []
+    path = str(translation.path)
+    findings = []
+    stale = translation.stale(topic.control.version)
+    if stale:
+        findings.append(Finding("document-control", "warn", stale, path))
+    if translation.status != "approved":
+        message = "translation status is draft: no person who reads both languages approved it"
+        findings.append(Finding("document-control", "warn", message, path))
+    if not findings:
+        message = (
+            f"translation approved by {translation.approved_by} on {translation.approved_on}, "
+            f"from version {translation.translated_from}"
+        )
+        findings.append(Finding("document-control", "pass", message, path))
+    return findings

@@ -12,8 +12,6 @@ from publish.gates.findings import Finding
 from publish.project import TOPIC_FILE
 from publish.topic import Text, Topic
 
-GLOSSARY_FILE = "glossary.yaml"
-
 WARN_GRADE = 6.0
 DEFAULT_MAX_GRADE = 8.0
 
@@ -130,17 +128,17 @@ def heading_problem(heading: Block) -> str | None:
 
 
 def readability(topic: Topic, max_grade: float) -> list[Finding]:
-    from publish.readability import flesch_kincaid
-    from publish.readability import smog as smog_index
+    """The patient text's reading level, by its own language's formula; a language with
+    none is 'not measured' (a warning), never scored by another language's formula."""
+    from publish.readability import measure
     from publish.render.markdown import prose
 
-    text = prose(topic.patient.markdown)
-    grade = flesch_kincaid(text)
-    smog = smog_index(text)
-    limits = f"warn above {WARN_GRADE:g}, fail above {max_grade:g}"
-    message = f"Flesch–Kincaid grade {grade}, SMOG {smog} ({limits})"
-    status = "fail" if grade > max_grade else "warn" if grade > WARN_GRADE else "pass"
-    return [Finding("readability", status, message, str(topic.patient.path))]
+    path = str(topic.patient.path)
+    reading = measure(prose(topic.patient.markdown), topic.language, max_grade)
+    if reading is None:
+        message = f"reading level not measured: no formula for {topic.language!r}"
+        return [Finding("readability", "warn", message, path)]
+    return [Finding("readability", reading.status, reading.message, path)]
 
 
 def citations(topic: Topic) -> list[Finding]:
@@ -150,7 +148,7 @@ def citations(topic: Topic) -> list[Finding]:
     code; headings must be labels (see `heading_problem`); glossary definitions need `cite`.
     """
     findings = []
-    for text in (topic.patient, topic.clinician):
+    for text in topic.texts:
         for block in _rendered(text):
             problem = heading_problem(block) if block.kind == "heading" else None
             if block.kind == "paragraph" and not block.cited:
@@ -159,15 +157,15 @@ def citations(topic: Topic) -> list[Finding]:
             if problem:
                 message = f"{problem}: {_claim(block.content)}"
                 findings.append(Finding("citations", "fail", message, str(text.path), block.line))
-    glossary = str(topic.folder / GLOSSARY_FILE)
+    glossary = str(topic.glossary_path)
     for entry in topic.glossary:
         if not entry.cite:
             message = f"glossary entry {entry.term!r} cites no source (add cite: [source-id])"
             findings.append(Finding("citations", "fail", message, glossary, entry.line))
-    cited = {c.key for t in (topic.patient, topic.clinician) for c in t.cites}
+    cited = {c.key for t in topic.texts for c in t.cites}
     cited |= {key for entry in topic.glossary for key in entry.cite}
     unused = [s.id for s in topic.sources if s.id not in cited]
-    if unused:
+    if unused and topic.translation is None:  # the original's finding; not repeated per language
         findings.append(
             Finding(
                 "citations",
@@ -193,6 +191,8 @@ def _shingles(text: str, size: int = 6) -> set[tuple[str, ...]]:
 
 
 def evidence(topic: Topic) -> list[Finding]:
+    if topic.clinician is None:
+        return []
     findings = []
     path = topic.clinician.path
     for line, content in _blocks(topic.clinician):

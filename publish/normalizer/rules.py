@@ -67,16 +67,16 @@ def explains_title(text: str) -> tuple[str, str] | None:
     if not body.endswith(_EXPLAINS):
         return None
     before = body[: -len(_EXPLAINS)]
-    head = before.rstrip()
-    if head == before or not head:
+    if not before[-1:].isspace():
         return None
-    last_long_dash = max(head.rfind("–"), head.rfind("—"))
-    at = len(head) - 1
-    while at > 0 and at >= last_long_dash:
-        if head[at] in _DASHES and head[at - 1].isspace() and head[at + 1 : at + 2].isspace():
-            title, publisher = head[:at].strip(), head[at + 1 :].strip()
-            if title and publisher:
-                return title, publisher
+    last_long_dash = max(before.rfind("–"), before.rfind("—"))
+    at = len(before) - 4  # after the dash: white space, a publisher, white space
+    while at >= 2 and at >= last_long_dash:
+        if before[at] in _DASHES and before[at - 1].isspace() and before[at + 1].isspace():
+            # the last such dash, as the pattern's greedy title takes it, even when that
+            # leaves a blank title or publisher (then there is no title)
+            title, publisher = before[:at].strip(), before[at + 1 :].strip()
+            return (title, publisher) if title and publisher else None
         at -= 1
     return None
 

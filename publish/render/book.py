@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from publish.citations import Cite, Numbering, deep_link, kind_label
+from publish.i18n import Messages
 from publish.normalizer.model import NormalizedSource
 from publish.render.context import appraisal, base_context, references, render_text
 from publish.render.html import render
@@ -51,13 +52,19 @@ def _timestamp_links(topic: Topic) -> Callable[[list[Cite]], str]:
     return render_cites
 
 
-def chapters(topic: Topic, options: Options, image_src: Callable[[str], str]) -> Book:
+def chapters(
+    topic: Topic, options: Options, messages: Messages, image_src: Callable[[str], str]
+) -> Book:
     """About, patient guide, clinician summary, one chapter per source, glossary, references.
 
-    The guide, the clinician text and the glossary share one citation numbering.
+    The guide, the clinician text and the glossary share one citation numbering. A
+    translation's book holds what is translated (the guide, and the clinician text and
+    glossary when they are): the sources stay in their own language, in the original's book.
     """
-    context = base_context(topic, options.profile)
+    _ = messages.gettext
+    context = base_context(topic, options, messages)
     numbering = Numbering()
+    with_sources = topic.translation is None
 
     def page(
         file_name: str, title: str, template: str, group: str | None = None, **extra: object
@@ -72,33 +79,38 @@ def chapters(topic: Topic, options: Options, image_src: Callable[[str], str]) ->
         )
         return Chapter(file_name, title, html, group)
 
-    result = [page("about.xhtml", "About this book", "epub/about.html")]
-    guide = render_text(topic, topic.patient, numbering, "references.xhtml", image_src)
+    result = [
+        page("about.xhtml", _("About this book"), "epub/about.html", has_sources=with_sources)
+    ]
+    guide = render_text(topic, topic.patient, messages, numbering, "references.xhtml", image_src)
     result.append(
-        page("guide.xhtml", "Patient guide", "epub/text.html", body=guide.html, appraisal=None)
+        page("guide.xhtml", _("Patient guide"), "epub/text.html", body=guide.html, appraisal=None)
     )
-    clinician = render_text(topic, topic.clinician, numbering, "references.xhtml", image_src)
-    result.append(
-        page(
-            "clinician.xhtml",
-            "Clinician summary",
-            "epub/text.html",
-            body=clinician.html,
-            appraisal=appraisal(topic),
+    if topic.clinician is not None:
+        clinician = render_text(
+            topic, topic.clinician, messages, numbering, "references.xhtml", image_src
         )
-    )
+        result.append(
+            page(
+                "clinician.xhtml",
+                _("Clinician summary"),
+                "epub/text.html",
+                body=clinician.html,
+                appraisal=appraisal(topic, messages),
+            )
+        )
     cited = tuple(numbering.order)
     warnings: list[str] = []
-    for index, source in enumerate(topic.sources, start=1):
+    for index, source in enumerate(topic.sources if with_sources else (), start=1):
         result.append(
             page(
                 f"source-{index}.xhtml",
                 source.title,
                 "epub/source.html",
-                group="Sources",
+                group=_("Sources"),
                 source=source,
                 body=_source_body(source, _timestamp_links(topic), warnings),
-                kind=kind_label(source.kind),
+                kind=kind_label(source.kind, messages),
                 removed=[r for r in source.removed if r.reason != "metadata"],
             )
         )
@@ -110,15 +122,19 @@ def chapters(topic: Topic, options: Options, image_src: Callable[[str], str]) ->
         }
         for e in topic.glossary
     ]
-    result.append(page("glossary.xhtml", "Glossary", "epub/glossary.html", glossary=glossary))
-    for source in topic.sources:  # every source in the book is listed, cited or not
-        numbering.number(source.id)
+    if glossary:
+        result.append(
+            page("glossary.xhtml", _("Glossary"), "epub/glossary.html", glossary=glossary)
+        )
+    if with_sources:
+        for source in topic.sources:  # every source in the book is listed, cited or not
+            numbering.number(source.id)
     result.append(
         page(
             "references.xhtml",
-            "References",
+            _("References"),
             "epub/references.html",
-            references=references(topic, numbering),
+            references=references(topic, numbering, messages),
         )
     )
     return Book(result, cited, tuple(warnings))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from publish.render.context import appraisal, base_context, render_text
+from publish.errors import ContentError
+from publish.i18n import Messages
+from publish.render.context import appraisal, base_context, document_messages, render_text
 from publish.render.html import render
 from publish.render.options import Options, Page, RenderedFile
 from publish.render.pdf import pdf_file
@@ -16,18 +18,23 @@ STYLES = ("css/base.css", "css/clinician.css")
 
 
 def html(
-    topic: Topic, options: Options, image_src: Callable[[str], str] | None = None
+    topic: Topic,
+    options: Options,
+    messages: Messages,
+    image_src: Callable[[str], str] | None = None,
 ) -> tuple[str, tuple[str, ...]]:
     """The clinician sheet as HTML, and the source ids it cites in citation order."""
-    text = render_text(topic, topic.clinician, image_src=image_src)
+    if topic.clinician is None:
+        raise ContentError(f"no clinician text in {topic.language!r}", topic.folder)
+    text = render_text(topic, topic.clinician, messages, image_src=image_src)
     numbers = {ref.key: ref.number for ref in text.references}
-    rows = appraisal(topic)
+    rows = appraisal(topic, messages)
     for source, row in zip(topic.sources, rows, strict=True):
         row["number"] = numbers.get(source.id)
     page = render(
         "clinician.html",
         options.templates,
-        **base_context(topic, options.profile),
+        **base_context(topic, options, messages),
         body=text.html,
         references=text.references,
         appraisal=rows,
@@ -37,10 +44,11 @@ def html(
 
 
 def pages(topic: Topic, options: Options, image_src: Callable[[str], str]) -> list[Page]:
-    page, _ = html(topic, options, image_src)
+    page, _ = html(topic, options, document_messages(topic, options), image_src)
     return [Page("clinician.html", ARTIFACT.label, page, options.stylesheets(*STYLES))]
 
 
 def render_file(topic: Topic, options: Options) -> RenderedFile:
-    page, cited = html(topic, options)
-    return pdf_file(ARTIFACT, page, topic, options, STYLES, cited)
+    messages = document_messages(topic, options)
+    page, cited = html(topic, options, messages)
+    return pdf_file(ARTIFACT, page, topic, options, STYLES, cited, messages)

@@ -13,12 +13,31 @@ from markupsafe import Markup, escape
 
 from publish import __version__
 from publish.citations import Cite, Numbering, Reference, deep_link, kind_label, reference
+from publish.i18n import N_, Messages, messages_for, safety
 from publish.limits import TOPIC_TEXT, check_markdown
-from publish.normalizer.model import REASONS
-from publish.profile import CRISIS_TITLE, Profile
+from publish.render.html import counter_text, messages_context
 from publish.render.markdown import to_html
-from publish.render.options import build_time
+from publish.render.options import Options, build_time
 from publish.topic import Text, Topic
+
+PAGE_NUMBERS = N_("Page %(page)s of %(pages)s")
+"""The footer of every printed page."""
+FLAG_LABELS = {
+    "promotional": N_("promotional"),
+    "undated": N_("undated"),
+    "untitled": N_("untitled"),
+    "relative-dates": N_("relative-dates"),
+}
+"""How the appraisal tables name a source's flags."""
+REASON_LABELS = {
+    "advertisement": N_("advertisement"),
+    "call-to-action": N_("call-to-action"),
+    "boilerplate": N_("boilerplate"),
+    "empty-section": N_("empty-section"),
+    "markup": N_("markup"),
+    "navigation": N_("navigation"),
+}
+"""How the appraisal tables name what cleaning removed (comments are counted apart)."""
 
 
 def cite_html(
@@ -49,9 +68,16 @@ class Rendered:
     references: list[Reference]
 
 
+def document_messages(topic: Topic, options: Options) -> Messages:
+    """The messages one document prints with: its language's catalogs (the project's
+    first) and dates written as the clinic profile's region writes them."""
+    return messages_for(topic.language, options.templates, options.profile.locale)
+
+
 def render_text(
     topic: Topic,
     text: Text,
+    messages: Messages,
     numbering: Numbering | None = None,
     ref_href: str = "",
     image_src: Callable[[str], str] | None = None,
@@ -59,15 +85,18 @@ def render_text(
     numbering = numbering or Numbering()
     check_markdown(text.markdown, TOPIC_TEXT, text.path)  # bounded layout time
     html = to_html(text.markdown, cite_html(topic, numbering, ref_href), image_src, text.path)
-    return Rendered(html, references(topic, numbering))
+    return Rendered(html, references(topic, numbering, messages))
 
 
-def references(topic: Topic, numbering: Numbering) -> list[Reference]:
-    return [reference(topic.source(key), n) for n, key in enumerate(numbering.order, start=1)]
+def references(topic: Topic, numbering: Numbering, messages: Messages) -> list[Reference]:
+    return [
+        reference(topic.source(key), n, messages) for n, key in enumerate(numbering.order, start=1)
+    ]
 
 
-def appraisal(topic: Topic) -> list[dict[str, Any]]:
-    """One row per source for the clinician's appraisal table."""
+def appraisal(topic: Topic, messages: Messages) -> list[dict[str, Any]]:
+    """One row per source for the clinician's appraisal table, in the document's language."""
+    _ = messages.gettext
     rows = []
     for source in topic.sources:
         removed: dict[str, int] = {}
@@ -77,12 +106,16 @@ def appraisal(topic: Topic) -> list[dict[str, Any]]:
         rows.append(
             {
                 "title": source.title,
-                "kind": kind_label(source.kind),
-                "publisher": source.meta.get("publisher") or "Not stated",
-                "published": source.meta.get("published") or "Not stated",
-                "flags": source.flags,
+                "kind": kind_label(source.kind, messages),
+                "publisher": source.meta.get("publisher") or _("Not stated"),
+                "published": source.meta.get("published") or _("Not stated"),
+                "flags": [_(FLAG_LABELS[f]) if f in FLAG_LABELS else f for f in source.flags],
                 "removed": [
-                    f"{n} comment{'s' if n != 1 else ''}" if reason == "comments" else reason
+                    messages.ngettext("%(num)d comment", "%(num)d comments", n) % {"num": n}
+                    if reason == "comments"
+                    else _(REASON_LABELS[reason])
+                    if reason in REASON_LABELS
+                    else reason
                     for reason, n in removed.items()
                 ],
             }
@@ -90,18 +123,32 @@ def appraisal(topic: Topic) -> list[dict[str, Any]]:
     return rows
 
 
-def base_context(topic: Topic, profile: Profile, **extra: Any) -> dict[str, Any]:
-    """Fields every template uses: document control, safety text, the clinic, the toolkit."""
+def _safety_fields(messages: Messages, options: Options) -> dict[str, Any]:
+    """The safety text as templates name it: `disclaimer`, `crisis_title`, `crisis` and
+    `draft_marking`, in the document's language."""
+    text = safety(messages, options.profile)
+    return {
+        "disclaimer": text.disclaimer,
+        "crisis_title": text.crisis_title,
+        "crisis": text.crisis,
+        "draft_marking": text.draft_marking,
+    }
+
+
+def base_context(
+    topic: Topic, options: Options, messages: Messages, **extra: Any
+) -> dict[str, Any]:
+    """Fields every template uses: document control, the safety text and messages in the
+    document's language, the clinic, the toolkit."""
     return {
         "control": topic.control,
         "draft": topic.control.is_draft,
-        "lang": topic.control.language,
-        "profile": profile,
-        "disclaimer": profile.disclaimer,
-        "crisis_title": CRISIS_TITLE,
-        "crisis": profile.crisis,
+        "lang": topic.language,
+        "profile": options.profile,
+        **_safety_fields(messages, options),
+        "page_numbers": counter_text(messages.gettext(PAGE_NUMBERS)),
+        **messages_context(messages),
         "version": __version__,
         "stamp": build_time(topic).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "reasons": REASONS,
         **extra,
     }

@@ -12,9 +12,11 @@ import uuid
 import zipfile
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
-from publish.render.book import chapters
-from publish.render.context import base_context
+from publish.i18n import Messages
+from publish.render.book import Chapter, chapters
+from publish.render.context import base_context, document_messages
 from publish.render.html import render, template_file
 from publish.render.options import Options, Page, RenderedFile, build_time, figure_path
 from publish.render.registry import ARTIFACTS
@@ -24,25 +26,39 @@ from publish.topic import Topic
 
 ARTIFACT = ARTIFACTS["epub"]
 STYLES = ("css/epub.css",)
-A11Y_SUMMARY = (
-    "Structured text with headings, a navigation document and landmarks. The one diagram has a "
-    "text description. Citations link to the reference list and to moments in source videos."
-)
 
 
 def pages(topic: Topic, options: Options, image_src: Callable[[str], str]) -> list[Page]:
     """The book's chapters in reading order, as the preview shows them."""
+    messages = document_messages(topic, options)
     return [
         Page(c.file_name, c.title, c.html, STYLES)
-        for c in chapters(topic, options, image_src).chapters
+        for c in chapters(topic, options, messages, image_src).chapters
     ]
+
+
+def accessibility_summary(messages: Messages, images: int) -> str:
+    """What a reader relying on assistive technology can expect, true of this book."""
+    _ = messages.gettext
+    parts = [_("Structured text with headings, a navigation document and landmarks.")]
+    if images:
+        described = messages.ngettext(
+            "The one image has a text description.",
+            "Each of the %(num)d images has a text description.",
+            images,
+        )
+        parts.append(described % {"num": images})
+    parts.append(_("Citations link to the reference list and to moments in source videos."))
+    return " ".join(parts)
 
 
 def render_file(topic: Topic, options: Options) -> RenderedFile:
     from ebooklib import epub
 
     control = topic.control
-    context = base_context(topic, options.profile)
+    messages = document_messages(topic, options)
+    _ = messages.gettext
+    context = base_context(topic, options, messages)
     book = epub.EpubBook()
     book.set_identifier(
         f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'publish:{control.id}:{control.version}')}"
@@ -53,7 +69,6 @@ def render_file(topic: Topic, options: Options) -> RenderedFile:
     book.add_metadata("DC", "description", control.summary or control.title)
     if options.profile.clinic_name:
         book.add_metadata("DC", "publisher", options.profile.clinic_name)
-    _accessibility(book)
 
     css = epub.EpubItem(
         uid="style",
@@ -82,7 +97,8 @@ def render_file(topic: Topic, options: Options) -> RenderedFile:
             )
         return figures[src]
 
-    contents = chapters(topic, options, image_src)
+    contents = chapters(topic, options, messages, image_src)
+    _accessibility(book, accessibility_summary(messages, len(figures)))
     body = []
     for chapter in contents.chapters:
         item = epub.EpubHtml(
@@ -99,19 +115,24 @@ def render_file(topic: Topic, options: Options) -> RenderedFile:
         **context,
         title_lines=textwrap.wrap(control.title, 18),
         subtitle_lines=textwrap.wrap(control.subtitle or "", 36),
+        contents_line=" · ".join(
+            dict.fromkeys(c.group or c.title for c in contents.chapters[1:-1] if c.title)
+        ),
     )
     book.set_cover("cover.svg", cover_svg.encode("utf-8"))
 
     links = [epub.Link(c.file_name, c.title, c.file_name.split(".")[0]) for c in contents.chapters]
-    sources = [link for link, c in zip(links, contents.chapters, strict=True) if c.group]
-    first = next(n for n, c in enumerate(contents.chapters) if c.group)
-    book.toc = [*links[:first], (epub.Section("Sources"), sources), *links[first + len(sources) :]]
+    book.toc = _toc(links, contents.chapters)
+    landmarks = {"guide.xhtml": "text", "glossary.xhtml": "glossary"}
+    landmarks["references.xhtml"] = "bibliography"
     book.guide = [
-        {"href": "cover.xhtml", "title": "Cover", "type": "cover"},
-        {"href": "nav.xhtml", "title": "Contents", "type": "toc"},
-        {"href": "guide.xhtml", "title": "Patient guide", "type": "text"},
-        {"href": "glossary.xhtml", "title": "Glossary", "type": "glossary"},
-        {"href": "references.xhtml", "title": "References", "type": "bibliography"},
+        {"href": "cover.xhtml", "title": _("Cover"), "type": "cover"},
+        {"href": "nav.xhtml", "title": _("Contents"), "type": "toc"},
+        *(
+            {"href": c.file_name, "title": c.title, "type": landmarks[c.file_name]}
+            for c in contents.chapters
+            if c.file_name in landmarks
+        ),
     ]
     book.add_item(epub.EpubNcx())  # ebooklib always points the spine at an NCX
     book.add_item(epub.EpubNav())
@@ -119,10 +140,14 @@ def render_file(topic: Topic, options: Options) -> RenderedFile:
 
     buffer = io.BytesIO()
     modified = build_time(topic)
-    epub.write_epub(
-        buffer, book, {"mtime": modified, "epub3_pages": False, "play_order": {"enabled": False}}
-    )
-    data = _fixed_zip_times(buffer.getvalue(), modified)
+    writer = {
+        "mtime": modified,
+        "epub3_pages": False,
+        "play_order": {"enabled": False},
+        "landmark_title": _("Guide"),  # the landmarks list
+    }
+    epub.write_epub(buffer, book, writer)
+    data = _fixed_zip_times(buffer.getvalue(), modified, control.language)
     return RenderedFile(
         ARTIFACT.name,
         ARTIFACT.filename,
@@ -130,10 +155,27 @@ def render_file(topic: Topic, options: Options) -> RenderedFile:
         contents.cited,
         chapters=len(body),
         warnings=(*warnings, *contents.warnings),
+        language=control.language,
+        untranslated=tuple(sorted(messages.missing)),
     )
 
 
-def _accessibility(book) -> None:  # type: ignore[no-untyped-def]
+def _toc(links: list[Any], chapters: list[Chapter]) -> list[Any]:
+    """The table of contents: chapters in order, the sources grouped under one heading."""
+    toc: list[Any] = []
+    for link, chapter in zip(links, chapters, strict=True):
+        if chapter.group is None:
+            toc.append(link)
+        elif toc and isinstance(toc[-1], tuple):
+            toc[-1][1].append(link)
+        else:
+            from ebooklib import epub
+
+            toc.append((epub.Section(chapter.group), [link]))
+    return toc
+
+
+def _accessibility(book, summary: str) -> None:  # type: ignore[no-untyped-def]
     """EPUB Accessibility 1.1 discovery metadata."""
 
     def meta(prop: str, value: str) -> None:
@@ -145,12 +187,16 @@ def _accessibility(book) -> None:  # type: ignore[no-untyped-def]
     for feature in ("structuralNavigation", "tableOfContents", "alternativeText", "readingOrder"):
         meta("schema:accessibilityFeature", feature)
     meta("schema:accessibilityHazard", "none")
-    meta("schema:accessibilitySummary", A11Y_SUMMARY)
+    meta("schema:accessibilitySummary", summary)
     meta("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA")
 
 
-def _fixed_zip_times(data: bytes, when: datetime) -> bytes:
-    """Rewrite the zip with one fixed time on every entry; mimetype stays first and stored."""
+def _fixed_zip_times(data: bytes, when: datetime, language: str) -> bytes:
+    """Rewrite the zip with one fixed time on every entry; mimetype stays first and stored.
+
+    The package document also gets the book's language as `xml:lang`, which ebooklib does
+    not write and EPUB checkers (Ace's epub-lang) ask for.
+    """
     stamp = (max(when.year, 1980), when.month, when.day, 0, 0, 0)
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
@@ -160,5 +206,15 @@ def _fixed_zip_times(data: bytes, when: datetime) -> bytes:
                 zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
             )
             fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, source.read(info.filename))
+            content = source.read(info.filename)
+            if info.filename.endswith(".opf"):
+                content = _package_language(content, language)
+            target.writestr(fixed, content)
     return out.getvalue()
+
+
+def _package_language(opf: bytes, language: str) -> bytes:
+    """`<package ... xml:lang="es">`: the language of the package document's own text."""
+    if b"xml:lang=" in opf.split(b">", 2)[1]:
+        return opf
+    return opf.replace(b"<package ", f'<package xml:lang="{language}" '.encode(), 1)

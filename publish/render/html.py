@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
 
 from publish.errors import PublishError, TemplateError
 from publish.render import sandbox
 from publish.resources import bundled_templates, template_file  # noqa: F401 - re-exported
+
+if TYPE_CHECKING:
+    from publish.i18n import Messages
 
 
 def environment(project_templates: Path | None = None) -> SandboxedEnvironment:
@@ -44,9 +49,64 @@ def _environment(
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.filters["longdate"] = lambda d: f"{d.strftime('%B')} {d.day}, {d.year}" if d else ""
+    # `{% trans %}` compiles to calls of the `gettext` each document's context brings
+    # (`messages_context`); these English ones only stand in where no context gives them.
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    env.filters["longdate"] = _longdate
+    env.filters["css_string"] = css_string
     return env
+
+
+@jinja2.pass_context
+def _longdate(context: jinja2.runtime.Context, day: Any) -> str:
+    """A long date in the document's language and region (`publish.i18n.Messages.date`)."""
+    messages = context.get("messages")
+    return messages.date(day) if messages is not None else str(day or "")
+
+
+_CSS_PLAIN = frozenset(" .,:;!?()-–—·'%/")
+"""Characters written as they are in a CSS string; every other one is a hex escape."""
+
+
+def css_string(text: str) -> Markup:
+    """Text as a quoted CSS string, safe inside a <style> element (for `content:`)."""
+    escaped = "".join(ch if ch.isalnum() or ch in _CSS_PLAIN else f"\\{ord(ch):x} " for ch in text)
+    return Markup(f'"{escaped}"')
+
+
+def counter_text(message: str) -> Markup:
+    """A translated 'Page %(page)s of %(pages)s' as CSS `content`: text and page counters."""
+    parts = re.split(r"%\((page|pages)\)s", message)
+    pieces = [f"counter({p})" if i % 2 else css_string(p) for i, p in enumerate(parts) if p]
+    return Markup(" ".join(pieces))
+
+
+def messages_context(messages: Messages) -> dict[str, Any]:
+    """What templates translate with: `{% trans %}`, `_()` and `ngettext()` in the document's
+    language, recording every message its catalog lacks (`Messages.missing`)."""
+
+    @jinja2.pass_context
+    def gettext(context: jinja2.runtime.Context, message: str, **variables: Any) -> str:
+        text = messages.gettext(message)
+        return _format(context, text, variables)
+
+    @jinja2.pass_context
+    def ngettext(
+        context: jinja2.runtime.Context, singular: str, plural: str, n: int, **variables: Any
+    ) -> str:
+        variables.setdefault("num", n)
+        return _format(context, messages.ngettext(singular, plural, n), variables)
+
+    return {"gettext": gettext, "_": gettext, "ngettext": ngettext, "messages": messages}
+
+
+def _format(context: jinja2.runtime.Context, text: str, variables: dict[str, Any]) -> str:
+    """As Jinja's own new-style gettext: escape the variables, never the translation."""
+    if context.eval_ctx.autoescape:
+        return Markup(text) % variables
+    return text % variables
 
 
 def render(name: str, project_templates: Path | None = None, **context: Any) -> str:

@@ -96,6 +96,10 @@ class RenderedFile:
     chapters: int | None = None
     reading_grade: float | None = None
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    language: str = "en"
+    """The BCP 47 tag of the document's language."""
+    untranslated: tuple[str, ...] = ()
+    """Messages printed in English because the language's catalog lacks them."""
 
 
 @dataclass(frozen=True)

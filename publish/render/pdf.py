@@ -21,6 +21,7 @@ from publish.sanitize import SvgError, clean_svg, is_svg
 from publish.topic import Topic
 
 if TYPE_CHECKING:
+    from publish.i18n import Messages
     from publish.render.registry import Artifact
 
 
@@ -149,6 +150,7 @@ def pdf_file(
     options: Options,
     styles: tuple[str, ...],
     cited: tuple[str, ...],
+    messages: Messages,
     reading_grade: float | None = None,
 ) -> RenderedFile:
     """A PDF artifact; an over-long document or a refused load becomes a warning."""
@@ -168,4 +170,6 @@ def pdf_file(
         pages=pdf.pages,
         reading_grade=reading_grade,
         warnings=tuple(warnings),
+        language=messages.language,
+        untranslated=tuple(sorted(messages.missing)),
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import import_module
+from pathlib import Path
 from types import ModuleType
 
 _PAGE = (
@@ -57,6 +58,16 @@ class Artifact:
     """Every template file it is rendered with: an edit to any of them rebuilds it."""
     max_pages: int | None = None
     """A printed artifact's page limit; None for a reflowable one (an e-book)."""
+    own_text: str | None = None
+    """The topic file it is made from that a translation must translate for it to be built
+    (`clinician.md`: no `clinician.es.md`, no Spanish clinician sheet); None: always built."""
+
+    def builds_in(self, folder: Path, variant: str | None) -> bool:
+        """Whether the topic in `folder` has what this artifact needs in that language."""
+        if self.own_text is None or variant is None:
+            return True
+        stem, suffix = self.own_text.rsplit(".", 1)
+        return (folder / f"{stem}.{variant}.{suffix}").is_file()
 
     @property
     def media_type(self) -> str:
@@ -119,6 +130,7 @@ register(
         verifier="publish.gates.pdf",
         templates=(*_PAGE, "clinician.html", "css/clinician.css"),
         max_pages=2,
+        own_text="clinician.md",
     )
 )
 register(
