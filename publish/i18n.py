@@ -98,13 +98,11 @@ def date_locale(language: str, region_hint: str | None) -> Locale:
 
 @dataclass(frozen=True)
 class Catalog:
-    """One language's translations, merged from the project's catalog and the package's."""
+    """One language's translations, merged from the project's catalogs and the package's."""
 
-    language: str
     translations: dict[str, str | tuple[str, ...]]
     plural: Callable[[int], int]
-    files: tuple[Path, ...]
-    """The catalog files read, project first: an edit to any of them rebuilds the artifact."""
+    """The index of a plural form for a number (the catalog's Plural-Forms rule)."""
 
 
 def catalog_files(language: str, project_templates: Path | None) -> tuple[Path, ...]:
@@ -139,11 +137,12 @@ def load_catalog(language: str, project_templates: Path | None) -> Catalog:
     """The language's catalog; a project's broken `messages.po` names its file and line."""
     files = catalog_files(language, project_templates)
     stamps = tuple((p, p.stat().st_mtime_ns, p.stat().st_size) for p in files)
-    return _load(language, stamps)
+    return _load(stamps)
 
 
 @lru_cache(maxsize=16)
-def _load(language: str, stamps: tuple[tuple[Path, int, int], ...]) -> Catalog:
+def _load(stamps: tuple[tuple[Path, int, int], ...]) -> Catalog:
+    """The merged catalog of these files, read again when one of them changes."""
     translations: dict[str, str | tuple[str, ...]] = {}
     plural: Callable[[int], int] | None = None
     for path, _, _ in reversed(stamps):  # package first, so the project's entries win
@@ -151,7 +150,7 @@ def _load(language: str, stamps: tuple[tuple[Path, int, int], ...]) -> Catalog:
         translations.update(messages)
         plural = rule or plural
     fallback = gettext.c2py("(n != 1)")
-    return Catalog(language, translations, plural or fallback, tuple(p for p, _, _ in stamps))
+    return Catalog(translations, plural or fallback)
 
 
 def _read(path: Path) -> tuple[dict[str, str | tuple[str, ...]], Callable[[int], int] | None]:
