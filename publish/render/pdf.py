@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from publish.errors import ContentError
 from publish.render.options import Options, RenderedFile, build_time, pinned_clock
+from publish.render.pdffinish import finisher
 from publish.sanitize import SvgError, clean_svg, is_svg
 from publish.topic import Topic
 
@@ -120,7 +121,8 @@ class PdfResult:
 def render_pdf(
     html: str, base: Path, stylesheets: list[Path], roots: tuple[Path, ...], when: datetime
 ) -> PdfResult:
-    """Render one HTML document; the PDF's identifier is a hash of its inputs."""
+    """Render one HTML document, its links and table headers finished for assistive
+    technology (`pdffinish`); the PDF's identifier is a hash of its inputs."""
     from weasyprint import HTML
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -130,14 +132,17 @@ def render_pdf(
     sheets = [_stylesheet(s.resolve(), roots) for s in stylesheets]
     log.refused.extend(url for _, refused in sheets for url in refused)
     base_uri = base.resolve().as_uri()
-    document = HTML(string=html, base_url=base_uri + "/", url_fetcher=fetcher).render(
-        stylesheets=[sheet for sheet, _ in sheets], font_config=_font_config()
-    )
+    source = HTML(string=html, base_url=base_uri + "/", url_fetcher=fetcher)
+    document = source.render(stylesheets=[sheet for sheet, _ in sheets], font_config=_font_config())
     # The identifier hashes the document without the folder it happens to live in.
     located = html.replace(base_uri, "topic:")
     identifier = hashlib.sha256(located.encode("utf-8")).hexdigest()[:32].encode()
     with pinned_clock(when):
-        data = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier)
+        data = document.write_pdf(
+            pdf_variant="pdf/ua-1",
+            pdf_identifier=identifier,
+            finisher=finisher(source.etree_element),
+        )
     if not data:
         raise ContentError("WeasyPrint produced no PDF", base)
     return PdfResult(data, len(document.pages), tuple(log.refused), tuple(log.removed))
