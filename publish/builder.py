@@ -247,19 +247,21 @@ def build_topics(
     progress: Callable[[TopicResult | PublishError], None] | None = None,
     project: Project | None = None,
     languages: Iterable[str] | None = None,
+    variants: Iterable[str] | None = None,
 ) -> BuildResult:
     """Build each topic into `out/<topic id>/`, and each of its translations into
     `out/<topic id>.<tag>/`; a failing topic or language does not stop the others.
 
     `paths` are topic folders (default: every topic of the project, or the bundled one);
     `languages` picks languages by tag (default: the original and every translation);
+    `variants` adds artifacts built only on request (the large-print handout);
     `only` names artifacts of the registry (default: all); `paper` defaults to the
     profile's; `release` refuses drafts and overdue topics; `force` rebuilds what is up
     to date; `jobs` worker processes (default: one per core) build topics in parallel;
     `shard_spec` "I/N" keeps share I of N of the topics; `progress` is called once per
     topic as it finishes; `project` defaults to the working folder.
     """
-    selected = tuple(only) if only else registry.names()
+    selected = tuple(only) if only else (*registry.defaults(), *(variants or ()))
     for name in selected:
         if name not in registry.ARTIFACTS:
             choices = ", ".join(registry.names())
@@ -277,13 +279,13 @@ def build_topics(
     wanted = set(languages) if languages else None
     for folder in folders:
         try:
-            variants = _languages(Path(folder), wanted)
+            found = _languages(Path(folder), wanted)
         except PublishError as exc:
             result.errors.append(exc)
             continue
         tasks.extend(
             Job(Path(folder), Path(out), chosen, known, options, release, force, language)
-            for language in variants
+            for language in found
         )
     if wanted:
         built = {t.language or peek(t.folder, "language", LANGUAGE) for t in tasks}

@@ -88,15 +88,25 @@ def deep_link(source: NormalizedSource, locator: str | None) -> str | None:
 
 
 class Numbering:
-    """AMA numbering: sources numbered in order of first citation within one document."""
+    """AMA numbering: sources numbered in order of first citation within one document, and
+    the moments (video timestamps) cited of each, for the reference list."""
 
     def __init__(self) -> None:
         self.order: list[str] = []
+        self.moments: dict[str, list[str]] = {}
 
     def number(self, key: str) -> int:
         if key not in self.order:
             self.order.append(key)
         return self.order.index(key) + 1
+
+    def cite(self, cite: Cite) -> int:
+        """Number a citation, remembering its moment (once) for the reference list."""
+        if cite.locator:
+            moments = self.moments.setdefault(cite.key, [])
+            if cite.locator not in moments:
+                moments.append(cite.locator)
+        return self.number(cite.key)
 
 
 _KIND_LABEL = {
@@ -129,6 +139,9 @@ class Reference:
     note: str | None
     language: str | None = None
     """The source's language, when it is not the document's: its title is marked with it."""
+    moments: tuple[tuple[str, str | None], ...] = ()
+    """Moments of a video the document cites, as (time, deep link): a patient's page lists
+    them here instead of beside the superscript number."""
 
     @property
     def closed_title(self) -> str:
@@ -147,7 +160,12 @@ class Reference:
         return " ".join(part for part in parts if part)
 
 
-def reference(source: NormalizedSource, number: int, messages: Messages) -> Reference:
+def reference(
+    source: NormalizedSource,
+    number: int,
+    messages: Messages,
+    moments: list[str] | tuple[str, ...] = (),
+) -> Reference:
     """AMA 11th-edition style: Publisher. Title. Medium. Date. URL. Plus what a reader must know.
 
     The words around the source's own (title, publisher) are in the document's language.
@@ -174,4 +192,13 @@ def reference(source: NormalizedSource, number: int, messages: Messages) -> Refe
         url=source.meta.get("url"),
         note=" ".join(notes) or None,
         language=None if primary(own) == primary(messages.language) else own,
+        moments=tuple((short_time(m), deep_link(source, m)) for m in sorted(moments, key=seconds)),
     )
+
+
+def short_time(locator: str) -> str:
+    """A timestamp as people say it: 01:25:04 is 1:25:04, 00:05:10 is 5:10."""
+    total = seconds(locator)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"

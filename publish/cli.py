@@ -39,6 +39,22 @@ class ArtifactChoice(click.Choice[str]):
         """The registry is the only source of choices."""
 
 
+class VariantChoice(ArtifactChoice):
+    """An artifact built only on request (`--variant large-print`)."""
+
+    name = "variant"
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        from publish.render import registry
+
+        return registry.variants()
+
+    @choices.setter
+    def choices(self, value: object) -> None:
+        """The registry is the only source of choices."""
+
+
 class Shard(click.ParamType):
     """`I/N` with 1 <= I <= N: a bad share is a usage error (exit 2), before anything runs."""
 
@@ -209,6 +225,13 @@ def _load_profile(path: Path | None, project: Project) -> Profile:
     help="Build only this artifact (repeatable).",
 )
 @click.option(
+    "--variant",
+    "variants",
+    multiple=True,
+    type=VariantChoice(),
+    help="Also build this variant, such as the large-print handout (repeatable).",
+)
+@click.option(
     "--lang",
     "languages",
     multiple=True,
@@ -239,6 +262,7 @@ def build(
     topics: tuple[Path, ...],
     out: Path,
     only: tuple[str, ...],
+    variants: tuple[str, ...],
     languages: tuple[str, ...],
     paper: str | None,
     profile_path: Path | None,
@@ -262,6 +286,7 @@ def build(
       publish build seeds/topics/ketamine-depression --only handout --paper a4
       publish build --release --profile clinic.toml --json > build.json
       publish build --lang es                # only the Spanish translations
+      publish build --variant large-print    # the large-print handout too
       publish build --jobs 2 --shard 1/4     # a quarter of the topics, two at a time
     """
     import time
@@ -320,6 +345,7 @@ def build(
             progress=progress,
             project=project,
             languages=languages or None,
+            variants=variants or None,
         )
     for error in result.errors:
         _report(error)

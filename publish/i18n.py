@@ -14,6 +14,7 @@ languages unnoticed.
 from __future__ import annotations
 
 import gettext
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -164,8 +165,11 @@ def _read(path: Path) -> tuple[dict[str, str | tuple[str, ...]], Callable[[int],
                 catalog = read_mo(handle)
             else:
                 catalog = read_po(handle, abort_invalid=True)
-    except PoFileError as exc:
-        raise ContentError(f"message catalog: {exc}", path, getattr(exc, "lineno", None)) from exc
+    except PoFileError as exc:  # Babel counts lines from 0, and says so in its message
+        line = getattr(exc, "lineno", None)
+        detail = re.sub(r" on \d+$", "", str(exc))
+        where = line + 1 if isinstance(line, int) else None
+        raise ContentError(f"message catalog: {detail}", path, where) from exc
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise ContentError(f"message catalog cannot be read: {exc}", path) from exc
     messages: dict[str, str | tuple[str, ...]] = {}

@@ -147,6 +147,21 @@ def measure(text: str, language: str, max_grade: float = ENGLISH_FAIL_ABOVE) -> 
     return measurer(text, max_grade) if measurer else None
 
 
+def scores(texts: list[str], language: str) -> tuple[str, list[float]] | None:
+    """The formula's name and each text's score (a grade in English, an ease score in
+    Spanish), for ranking sentences; the English dictionary is read once for all of them."""
+    primary = language.replace("_", "-").split("-")[0].lower()
+    if primary == "es":
+        readings = [_spanish(text, ENGLISH_FAIL_ABOVE) for text in texts]
+        return SPANISH_FORMULA, [r.score for r in readings]
+    if primary != "en":
+        return None
+    import textstat
+
+    with _dictionary_for(" ".join(texts)):
+        return ENGLISH_FORMULA, [round(float(textstat.flesch_kincaid_grade(t)), 1) for t in texts]
+
+
 def _words(text: str) -> list[str]:
     """The words textstat counts, lowercased."""
     from textstat.backend.selections._list_words import list_words

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from publish.errors import ContentError
+from publish.sections import SECTIONS
 from publish.svgclean import SvgError, SvgResult, clean_svg
 
 __all__ = ["SvgError", "SvgResult", "clean_html", "clean_svg", "figure_bytes", "is_web_url"]
@@ -23,16 +24,17 @@ WEB_SCHEMES = frozenset({"http", "https"})
 
 HTML_TAGS = frozenset(
     {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "li", "pre", "code"}
-    | {"em", "strong", "a", "img", "hr", "br", "sup"}
+    | {"em", "strong", "a", "img", "hr", "br", "sup", "section"}
 )
-"""What CommonMark (raw HTML off) writes, plus the superscript of a citation."""
+"""What CommonMark (raw HTML off) writes, plus the superscript of a citation and the
+sections of an editorial text (`publish.render.markdown.SECTIONS`)."""
 
 HTML_ATTRIBUTES = {
     "a": {"href", "title"},
     "img": {"src", "alt", "title"},
     "ol": {"start"},
 }
-HTML_CLASSES = {"sup": {"cite"}}
+HTML_CLASSES = {"sup": {"cite"}, "section": set(SECTIONS)}
 
 _INTERNAL = re.compile(r"(?:[a-z0-9][a-z0-9-]*\.xhtml)?#[A-Za-z][A-Za-z0-9_.:-]*")
 """A link this toolkit writes itself: to a note in the same page or another chapter."""

@@ -366,10 +366,29 @@ def check_figures(markdown: str, path: Path) -> None:
             raise ContentError(f"figure {src!r}: {exc.raw}", path, line) from exc
 
 
+_DIV = re.compile(r"^ {0,3}:{3,}[ \t]*(?P<name>\S*)", re.MULTILINE)
+"""A fenced div's opening or closing line (`::: key-messages`, `:::`)."""
+
+
+def check_sections(markdown: str, path: Path) -> None:
+    """A fenced div names one of the sections the handout knows; any other would print its
+    `:::` line as text (a typo such as `::: key-message` must not pass unnoticed)."""
+    from publish.sections import SECTIONS
+
+    for match in _DIV.finditer(markdown):
+        name = match.group("name")
+        if name and name not in SECTIONS:
+            line = markdown.count("\n", 0, match.start()) + 1
+            raise ContentError(
+                f"unknown section '::: {name}'; use one of {', '.join(SECTIONS)}", path, line
+            )
+
+
 def load_text(path: Path, known: set[str], markdown: str | None = None) -> Text:
     markdown = _read_text(path) if markdown is None else markdown
     check_figures(markdown, path)
     check_no_code(markdown, path)
+    check_sections(markdown, path)
     return Text(path, markdown, tuple(check_keys(markdown, path, known)))
 
 

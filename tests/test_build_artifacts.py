@@ -420,15 +420,17 @@ def test_timestamp_citations_link_to_that_moment_in_the_video(
     }
     assert expected  # the default topic cites moments in the video
     guide = epub.document(epub.href("guide.xhtml"))
+    assert not [h for h in guide.xpath("//x:a/@href", namespaces=NS) if "youtube" in h]
+    references = epub.document(epub.href("references.xhtml"))  # "Moments cited: 1:25:04"
     seconds = set()
-    for href in guide.xpath("//x:a/@href", namespaces=NS):
+    for href in references.xpath("//x:a/@href", namespaces=NS):
         url = urlparse(href)
-        if url.netloc == "www.youtube.com":
+        if url.netloc == "www.youtube.com" and "t=" in url.query:  # a moment, not the page
             query = parse_qs(url.query)
             assert url.path == "/watch" and query["v"] == ["Xu1FMCxoEFc"]
             assert re.fullmatch(r"\d+s", query["t"][0])
             seconds.add(int(query["t"][0][:-1]))
-    assert seconds == expected
+    assert expected <= seconds  # the clinician summary's moments are listed there too
 
 
 def test_epub_dates_are_the_topics_update_date(epub: Epub, updated: date) -> None:

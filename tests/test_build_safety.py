@@ -69,10 +69,10 @@ class Breakage:
 def unknown_key(project: Path) -> Breakage:
     path = project / TOPIC / "patient.md"
     lines = path.read_text(encoding="utf-8").split("\n")
-    assert "[@ketamine-depression-how-it-works]" in lines[2]
-    lines[2] = lines[2].replace("[@ketamine-depression-how-it-works]", "[@no-such-source]")
+    assert "[@ketamine-depression-how-it-works]" in lines[3]
+    lines[3] = lines[3].replace("[@ketamine-depression-how-it-works]", "[@no-such-source]")
     path.write_text("\n".join(lines), encoding="utf-8")
-    return Breakage(EXIT_CONTENT, ["patient.md:3:", "@no-such-source"])
+    return Breakage(EXIT_CONTENT, ["patient.md:4:", "@no-such-source"])
 
 
 def malformed_locator(project: Path) -> Breakage:

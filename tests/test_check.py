@@ -38,7 +38,24 @@ TOPIC_ID = "ketamine-depression"
 YALE = "ketamine-depression-how-it-works"
 PROMOTIONAL = "unraveling-the-science-how-ketamine-works-in-depression"
 
-HARD_PROSE = f"""## What is ketamine treatment?
+SECTIONS = f"""::: key-messages
+## Key messages
+
+- Ketamine may ease depression [@{YALE}].
+:::
+
+::: actions
+## Steps to take
+
+- Ask your care team [@{YALE}].
+:::
+
+"""
+"""The sections the actionable gate requires, before a test's own prose."""
+
+HARD_PROSE = (
+    SECTIONS
+    + f"""## What is ketamine treatment?
 
 Ketamine, which was first developed as an anesthetic medication, demonstrates considerable \
 antidepressant effectiveness for many of the people whose depression has not improved with \
@@ -52,6 +69,7 @@ Psychiatric practitioners generally administer the medication in supervised clin
 environments, where experienced personnel can continuously monitor the dissociative \
 experiences that may occur during a session [@{YALE}].
 """
+)
 
 MIDDLE_PROSE = f"""## What is ketamine treatment?
 
@@ -285,7 +303,7 @@ def test_clinician_claim_resting_only_on_promotion_warns_naming_it(project: Path
     warns = of(check(project), "evidence", "warn")
 
     [finding] = [f for f in warns if f.line == promoted]
-    assert finding.message.startswith("only promotional support:")
+    assert finding.message.startswith("only promotional support, and the text does not say so:")
     assert "A single infusion is said to bring lasting relief" in finding.message
     assert Path(finding.file or "").name == "clinician.md"
     assert not [f for f in warns if f.line == supported]
@@ -538,8 +556,10 @@ def test_json_check_prints_one_document_that_matches_the_schema(checked: dict) -
     epub = [f for f in document["findings"] if f["gate"] == "artifacts" and "epub" in f["message"]]
     assert [f["status"] for f in epub] == ["pass"]
     gates = {f["gate"] for f in document["findings"]}
-    assert gates == {"readability", "citations", "language", "evidence", "safety", "artifacts"} | {
-        "document-control"
+    assert gates == {"readability", "actionable", "citations", "language", "evidence"} | {
+        "safety",
+        "artifacts",
+        "document-control",
     }
 
     lying = json.loads(result.stdout)

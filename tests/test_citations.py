@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from markdown_it import MarkdownIt
 
 from publish.citations import (
     Cite,
@@ -24,7 +23,7 @@ from publish.errors import EXIT_CONTENT, ContentError
 from publish.i18n import messages_for
 from publish.normalizer.model import NormalizedSource
 from publish.render.handout import reading_grade
-from publish.render.markdown import to_html
+from publish.render.markdown import editorial, to_html
 from publish.topic import load_topic
 
 VIDEO = "https://www.youtube.com/watch?v=Xu1FMCxoEFc"
@@ -222,7 +221,7 @@ def _units(markdown: str) -> list[tuple[int, str, str]]:
     depth = 0
     item: list[str] = []
     item_line = 0
-    tokens = MarkdownIt("commonmark").parse(markdown)
+    tokens = editorial().parse(markdown)  # `::: key-messages` lines are structure, not text
     for index, token in enumerate(tokens):
         if token.type == "list_item_open":
             depth += 1

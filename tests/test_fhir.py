@@ -98,12 +98,12 @@ def test_references_are_valid_r4_document_references(exported: list[Path]):
         model = DocumentReference.model_validate(data)
         assert model.status == "current"
         assert FHIR_ID.match(data["id"]), data["id"]
-        assert data["date"] == "2026-11-24T00:00:00Z"
+        assert data["date"] == "2026-11-30T00:00:00Z"
         assert "subject" not in data
         assert data["type"]["coding"][0]["system"] == "http://loinc.org"
         assert data["content"][0]["attachment"]["contentType"] == ARTIFACTS[name][1]
         assert data["content"][0]["attachment"]["language"] == "en"
-        assert data["content"][0]["attachment"]["creation"] == "2026-11-24"
+        assert data["content"][0]["attachment"]["creation"] == "2026-11-30"
 
 
 def test_draft_topic_is_preliminary(exported: list[Path]):
@@ -128,7 +128,7 @@ def test_bundle_is_a_valid_collection_of_the_references(exported: list[Path]):
     data = _load(exported[-1])
     model = Bundle.model_validate(data)
     assert model.type == "collection"
-    assert data["timestamp"] == "2026-11-24T00:00:00Z"
+    assert data["timestamp"] == "2026-11-30T00:00:00Z"
     assert FHIR_ID.match(data["id"])
     refs = _refs(exported)
     assert [e["resource"] for e in data["entry"]] == [refs[name][1] for name in ARTIFACTS]
@@ -207,7 +207,7 @@ def test_topic_changed_since_build_is_refused(approved: tuple[Path, Path], tmp_p
     changed = tmp_path / "topics" / TOPIC
     shutil.copytree(topic, changed)
     text = (changed / "topic.yaml").read_text(encoding="utf-8")
-    (changed / "topic.yaml").write_text(text.replace("0.1.0", "0.2.0"), encoding="utf-8")
+    (changed / "topic.yaml").write_text(text.replace("0.2.0", "0.3.0"), encoding="utf-8")
     with pytest.raises(ContentError, match="run publish build first"):
         export([changed], dist, tmp_path / "fhir")
 

@@ -377,7 +377,7 @@ def test_every_problem_of_topic_yaml_is_reported_in_one_run(
     for old, new in [
         ("id: ketamine-depression", "id: Ketamine Depression"),
         ("status: draft", "status: final"),
-        ("updated: 2026-11-24", "updated: 2026-02-30"),
+        ("updated: 2026-11-30", "updated: 2026-02-30"),
         ("language: en", "language: english"),
     ]:
         assert old in text

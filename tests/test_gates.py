@@ -380,7 +380,10 @@ def test_an_uncited_claim_with_unused_sources_fails_and_warns_without_passing(
 
 # --- evidence ---------------------------------------------------------------------------------
 
-NO_CONCERN = Finding("evidence", "pass", "no clinician claim rests only on promotion or comments")
+NO_CONCERN = Finding(
+    "evidence", "pass", "no claim rests only on promotion without saying so, or on comments"
+)
+UNSAID = "only promotional support, and the text does not say so"
 
 
 def test_claim_resting_only_on_promotional_sources_warns_naming_it(tmp_path: Path) -> None:
@@ -394,7 +397,7 @@ def test_claim_resting_only_on_promotional_sources_warns_naming_it(tmp_path: Pat
         Finding(
             "evidence",
             "warn",
-            "only promotional support: “A single infusion brings lasting relief.”",
+            f"{UNSAID}: “A single infusion brings lasting relief.”",
             str(tmp_path / "clinician.md"),
             3,
         )
@@ -485,9 +488,40 @@ def test_a_claim_both_promoted_and_copied_warns_twice(tmp_path: Path) -> None:
         sources=(source("a"), promoted),
     )
     assert [f.message.split(":")[0] for f in evidence(topic)] == [
-        "only promotional support",
+        UNSAID,
         "repeats removed comment text",
     ]
+
+
+def test_a_patient_claim_resting_only_on_promotion_warns_too(tmp_path: Path) -> None:
+    sources = (source("a"), source("ad", flags=("promotional",)))
+    topic = make_topic(tmp_path, patient="It works within a day [@ad].\n", sources=sources)
+    assert evidence(topic) == [
+        Finding(
+            "evidence",
+            "warn",
+            f"{UNSAID}: “It works within a day.”",
+            str(tmp_path / "patient.md"),
+            1,
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "A clinic's marketing article says it works within a day",
+        "A promotional page claims relief within a day",
+        "An advertisement says it works within a day",
+        "Un artículo de publicidad dice que funciona en un día",
+    ],
+)
+def test_a_claim_that_says_its_support_is_promotion_does_not_warn(
+    tmp_path: Path, claim: str
+) -> None:
+    sources = (source("a"), source("ad", flags=("promotional",)))
+    topic = make_topic(tmp_path, clinician=f"{claim} [@ad].\n", sources=sources)
+    assert evidence(topic) == [NO_CONCERN]
 
 
 # --- document control -------------------------------------------------------------------------
@@ -681,6 +715,7 @@ def test_manifest_entries_missing_changed_or_unknown_fail_and_intact_ones_are_re
         entry(folder, "handout", "handout.pdf", b"as built"),
         entry(folder, "clinician", "clinician-summary.pdf", None),
         entry(folder, "epub", "reader.epub", b"edited after the build"),
+        entry(folder, "large-print", "handout-large-print.pdf", b"as built"),
         entry(folder, "poster", "poster.pdf", b"as built"),
     ]
     topic = make_topic(tmp_path)
@@ -688,7 +723,10 @@ def test_manifest_entries_missing_changed_or_unknown_fail_and_intact_ones_are_re
 
     files, findings = built_files(topic, dist, PROFILE, Project.find(tmp_path))
 
-    assert files == {"handout": folder / "handout.pdf"}
+    assert files == {
+        "handout": folder / "handout.pdf",
+        "large-print": folder / "handout-large-print.pdf",
+    }
     assert findings == [
         Finding(
             "artifacts",
@@ -951,6 +989,7 @@ def test_unbuilt_topic_runs_every_text_gate_and_fails_artifacts(project: Path) -
 
     assert list(dict.fromkeys(f.gate for f in findings)) == [
         "readability",
+        "actionable",
         "citations",
         "language",
         "artifacts",
@@ -1167,7 +1206,7 @@ def test_each_registered_artifact_missing_from_the_manifest_fails_by_name(tmp_pa
             str(folder / a.filename),
         )
         for a in registry.ARTIFACTS.values()
-        if a.name != "handout"
+        if a.name != "handout" and not a.variant  # a variant is checked once it is built
     ]
 
 

@@ -320,8 +320,19 @@ def _findings(result: subprocess.CompletedProcess[str], command: list[str]) -> l
     """The lines that report the failure: `error:` lines, or FAIL lines of `publish check`."""
     lines = result.stderr.splitlines() + result.stdout.splitlines()
     if command[0] == "check" and result.returncode == 1:
-        return [line for line in lines if line.startswith("FAIL")]
+        # the large-print handout is the handout laid out larger: one finding, found twice
+        same = [_as_handout(line) for line in lines if line.startswith("FAIL")]
+        return list(dict.fromkeys(same))
     return [line for line in lines if line.startswith("error:")]
+
+
+PAGE_LIMIT = re.compile(r"\bartifacts\s+handout: \d+ pages, limit \d+")
+
+
+def _as_handout(line: str) -> str:
+    return line.replace("handout-large-print.pdf", "handout.pdf").replace(
+        "large-print:", "handout:"
+    )
 
 
 def check_expectation(
@@ -339,6 +350,8 @@ def check_expectation(
     if result.returncode == 0:
         return
     findings = _findings(result, command)
+    if "pages" not in expect["says"]:  # text added by a case may push the full handout over
+        findings = [line for line in findings if not PAGE_LIMIT.search(line)]
     assert len(findings) == 1, output
     [line] = findings
     assert expect["says"] in line, line

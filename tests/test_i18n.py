@@ -9,6 +9,7 @@ rather than printed with an English disclaimer.
 from __future__ import annotations
 
 import io
+import os
 import re
 from datetime import date
 from pathlib import Path
@@ -49,6 +50,9 @@ def _extracted() -> set[str]:
     return found
 
 
+@pytest.mark.skipif(
+    "MUTANT_UNDER_TEST" in os.environ, reason="mutation testing rewrites the code it extracts from"
+)
 def test_catalog_template_holds_every_message_the_code_and_templates_print() -> None:
     with (LOCALE / "messages.pot").open("rb") as handle:
         template = _ids(read_po(handle))
@@ -209,3 +213,71 @@ def test_a_broken_project_catalog_names_its_file(tmp_path: Path) -> None:
     with pytest.raises(ContentError) as raised:
         messages_for("es", tmp_path)
     assert raised.value.path == path
+
+
+def test_the_refusal_names_every_missing_piece_and_where_to_add_it() -> None:
+    with pytest.raises(NoSafetyText) as raised:
+        safety(messages_for("pt-BR"), Profile())
+    assert raised.value.raw == (
+        "no safety text in 'pt-BR': no translation of the disclaimer, draft marking, "
+        "crisis line 1, crisis line 2, crisis heading; add a message catalog "
+        "templates/locale/pt_BR/LC_MESSAGES/messages.po (see README, 'Adding a language')"
+    )
+
+
+def test_one_untranslated_crisis_line_is_named_alone(tmp_path: Path) -> None:
+    _project_catalog(
+        tmp_path,
+        "vi",
+        {
+            DISCLAIMER: "Chỉ để tìm hiểu.",
+            i18n.CRISIS_TITLE: "Hãy tìm trợ giúp ngay",
+            i18n.DRAFT_MARKING: "Bản nháp",
+            CRISIS_LINES[0]: "Gọi 988.",
+        },
+    )
+    with pytest.raises(NoSafetyText) as raised:
+        safety(messages_for("vi", tmp_path), Profile())
+    assert "no translation of the crisis line 2;" in raised.value.raw
+
+
+def test_a_profile_without_the_languages_disclaimer_addition_names_its_table() -> None:
+    profile = Profile(disclaimer_extra=(("en", "Ask us."),), source="clinic.toml")
+    with pytest.raises(NoSafetyText) as raised:
+        safety(messages_for("es"), profile)
+    assert raised.value.raw == (
+        "the clinic profile adds to the disclaimer but not in 'es'; "
+        'add it under [disclaimer_extra] as es = "..."'
+    )
+    assert raised.value.path == Path("clinic.toml")
+
+
+@pytest.mark.parametrize(
+    ("language", "n", "expected"),
+    [
+        ("en", 1, "1 comment"),
+        ("en", 2, "2 comments"),
+        ("es", 1, "1 comentario"),
+        ("es", 3, "3 comentarios"),
+        ("es", 1_000_000, "1000000 comentarios"),
+    ],
+)
+def test_plurals_follow_the_languages_own_rule(language: str, n: int, expected: str) -> None:
+    messages = messages_for(language)
+    text = messages.ngettext("%(num)d comment", "%(num)d comments", n) % {"num": n}
+    assert text == expected and not messages.missing
+
+
+def test_a_plural_the_catalog_lacks_is_printed_in_english_and_recorded() -> None:
+    spanish = messages_for("es")
+    assert spanish.ngettext("%(num)d apple", "%(num)d apples", 2) == "%(num)d apples"
+    assert spanish.ngettext("%(num)d apple", "%(num)d apples", 1) == "%(num)d apple"
+    assert spanish.missing == {"%(num)d apple"}
+
+
+def test_a_broken_catalog_names_the_line(tmp_path: Path) -> None:
+    path = _project_catalog(tmp_path, "es", {})
+    path.write_text('msgid "a"\nmsgstr "b"\n\nmsgid "c"\nmsgstr "d"\nbogus line\n', "utf-8")
+    with pytest.raises(ContentError) as raised:
+        messages_for("es", tmp_path)
+    assert raised.value.path == path and raised.value.line == 6

@@ -123,7 +123,7 @@ def test_a_stale_approved_translation_warns_once(folder: Path) -> None:
     [finding] = translation_control(spanish(folder))
     assert finding.status == "warn"
     assert finding.message == (
-        "translation is stale: translated from version 0.0.9, the topic is now version 0.1.0; "
+        "translation is stale: translated from version 0.0.9, the topic is now version 0.2.0; "
         "update it and its 'translated_from'"
     )
 
@@ -135,7 +135,7 @@ def test_an_approved_current_translation_passes(folder: Path) -> None:
     [finding] = translation_control(spanish(folder))
     assert finding.status == "pass"
     assert finding.message == (
-        "translation approved by L. Traductora on 2026-11-26, from version 0.1.0"
+        "translation approved by L. Traductora on 2026-11-26, from version 0.2.0"
     )
 
 
@@ -150,3 +150,20 @@ def test_a_translation_is_a_draft_while_the_topic_is(folder: Path) -> None:
     control = spanish(folder).control
     assert control.is_draft and control.approved_by is None
     assert control.title == "La ketamina para la depresión" and control.language == "es"
+
+
+def test_the_safety_gate_fails_each_file_of_a_language_without_safety_text(folder: Path) -> None:
+    from publish.gates.built import safety
+    from publish.profile import Profile
+    from publish.project import Project
+
+    text = (folder / "patient.es.md").read_text(encoding="utf-8")
+    (folder / "patient.vi.md").write_text(text, encoding="utf-8")
+    topic = load_topic(folder, language="vi")
+    files = {"handout": folder / "handout.pdf", "epub": folder / "reader.epub"}
+    findings = safety(topic, files, Profile(), Project.find(folder.parent.parent.parent))
+    assert [(f.gate, f.status, f.file) for f in findings] == [
+        ("safety", "fail", str(folder / "patient.vi.md"))
+    ] * 2
+    assert findings[0].message.startswith("handout (vi): no safety text in 'vi'")
+    assert findings[1].message.startswith("epub (vi): no safety text in 'vi'")

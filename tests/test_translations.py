@@ -110,7 +110,7 @@ def test_spanish_files_print_no_english_template_text(built: tuple[Path, Any], f
 def test_spanish_handout_dates_and_footer_are_spanish(built: tuple[Path, Any]) -> None:
     project, _ = built
     text = pdf_text(project / "dist" / f"{TOPIC}.es" / "handout.pdf")
-    assert "Actualizado el 24 de noviembre de 2026" in text
+    assert "Actualizado el 30 de noviembre de 2026" in text
     assert "Página 1 de 2" in text and "Página 2 de 2" in text
     assert "Traducido por publish maintainers" in text
     assert "Borrador: aún sin revisión clínica" in text
@@ -200,14 +200,14 @@ def test_a_stale_translation_warns_in_check(tmp_path: Path) -> None:
     project = bilingual(tmp_path)
     topic_yaml = topic_dir(project) / "topic.yaml"
     topic_yaml.write_text(
-        topic_yaml.read_text().replace("version: 0.1.0", "version: 0.2.0"), "utf-8"
+        topic_yaml.read_text().replace("version: 0.2.0", "version: 0.3.0"), "utf-8"
     )
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(project)
         findings = check_topic(topic_dir(project), project / "dist", project=Project.find())
     [stale] = [f for f in findings if "stale" in f.message]
     assert stale.status == "warn" and stale.file.endswith("patient.es.md")
-    assert "translated from version 0.1.0" in stale.message and "now version 0.2.0" in stale.message
+    assert "translated from version 0.2.0" in stale.message and "now version 0.3.0" in stale.message
 
 
 def approve_topic(project: Path, version: str) -> None:
@@ -245,7 +245,7 @@ def test_release_refuses_an_unapproved_or_stale_translation(
     tmp_path: Path, translated: dict[str, str], expected: str
 ) -> None:
     project = bilingual(tmp_path)
-    approve_topic(project, "0.1.0")
+    approve_topic(project, "0.2.0")
     path = write_translation(project, lambda fields, body: fields.update(translated) or body)
     result = run_cli("build", "--release", cwd=project)
     assert result.returncode == EXIT_RELEASE

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from publish.errors import PublishError
+from publish.gates.actionable import actionable
 from publish.gates.built import artifacts, built_files, safety
 from publish.gates.control import document_control, translation_control
 from publish.gates.findings import STATUSES, CheckResult, Finding
@@ -33,6 +34,7 @@ __all__ = [
     "WARN_GRADE",
     "CheckResult",
     "Finding",
+    "actionable",
     "artifacts",
     "check_topic",
     "check_topics",
@@ -86,6 +88,7 @@ def _language_gates(
     files, missing = built_files(topic, dist, profile, project)
     return [
         *readability(topic, max_grade),
+        *actionable(topic, profile.locale),
         *citations(topic),
         *language(topic, dist),
         *safety(topic, files, profile, project),

@@ -140,7 +140,8 @@ def built_files(
             findings.append(Finding("artifacts", "fail", message, str(path)))
     listed = {str(e["name"]) for e in built.entries}
     for artifact in registry.ARTIFACTS.values():
-        if artifact.name not in listed and artifact.builds_in(topic.folder, topic.variant):
+        wanted = not artifact.variant and artifact.builds_in(topic.folder, topic.variant)
+        if artifact.name not in listed and wanted:
             shown = label(artifact.name, topic)
             message = f"{shown}: {artifact.filename} was not built; run publish build"
             findings.append(Finding("artifacts", "fail", message, str(folder / artifact.filename)))

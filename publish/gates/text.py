@@ -40,9 +40,9 @@ class Block:
 
 def _rendered(text: Text) -> Iterator[Block]:
     """The blocks of text an artifact prints, parsed as the renderers parse them."""
-    from markdown_it import MarkdownIt
+    from publish.render.markdown import editorial
 
-    tokens = MarkdownIt("commonmark", {"html": False}).parse(text.markdown)
+    tokens = editorial().parse(text.markdown)
     for index, token in enumerate(tokens):
         if token.type != "inline" or not index:
             continue
@@ -190,41 +190,35 @@ def _shingles(text: str, size: int = 6) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
+ACKNOWLEDGED = re.compile(
+    r"\b(?:promotional|marketing|advertis\w*|promocional\w*|publicidad|publicitari\w*)\b",
+    re.IGNORECASE,
+)
+"""A claim that says, in its own words, that its support is promotion ("a clinic's marketing
+article says…"): the reader is told, so the evidence gate does not warn about it."""
+
+
 def evidence(topic: Topic) -> list[Finding]:
-    if topic.clinician is None:
-        return []
+    """Claims in the patient and clinician texts that rest only on promotional sources and
+    do not say so, or that repeat removed comment text (a warning each, at its line)."""
     findings = []
-    path = topic.clinician.path
-    for line, content in _blocks(topic.clinician):
-        keys = {cite.key for _, cite in find_citations(content, path, line)}
-        sources = [topic.source(k) for k in keys if k in {s.id for s in topic.sources}]
-        if sources and all("promotional" in s.flags for s in sources):
-            findings.append(
-                Finding(
-                    "evidence",
-                    "warn",
-                    f"only promotional support: {_claim(content)}",
-                    str(path),
-                    line,
+    promotional = {s.id for s in topic.sources if "promotional" in s.flags}
+    comments = " ".join(r.text for s in topic.sources for r in s.removed if r.reason == "comments")
+    for text in topic.texts:
+        path = str(text.path)
+        for line, content in _blocks(text):
+            keys = {cite.key for _, cite in find_citations(content, text.path, line)}
+            if keys and keys <= promotional and not ACKNOWLEDGED.search(CITATION.sub("", content)):
+                message = (
+                    f"only promotional support, and the text does not say so: {_claim(content)}"
                 )
-            )
-        comments = " ".join(
-            r.text for s in topic.sources for r in s.removed if r.reason == "comments"
-        )
-        if comments and _shingles(CITATION.sub("", content)) & _shingles(comments):
-            findings.append(
-                Finding(
-                    "evidence",
-                    "warn",
-                    f"repeats removed comment text: {_claim(content)}",
-                    str(path),
-                    line,
-                )
-            )
+                findings.append(Finding("evidence", "warn", message, path, line))
+            if comments and _shingles(CITATION.sub("", content)) & _shingles(comments):
+                message = f"repeats removed comment text: {_claim(content)}"
+                findings.append(Finding("evidence", "warn", message, path, line))
     if not findings:
-        findings.append(
-            Finding("evidence", "pass", "no clinician claim rests only on promotion or comments")
-        )
+        message = "no claim rests only on promotion without saying so, or on comments"
+        findings.append(Finding("evidence", "pass", message))
     return findings
 
 

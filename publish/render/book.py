@@ -10,7 +10,13 @@ from markupsafe import Markup, escape
 from publish.citations import Cite, Numbering, deep_link, kind_label
 from publish.i18n import Messages
 from publish.normalizer.model import NormalizedSource
-from publish.render.context import appraisal, base_context, references, render_text
+from publish.render.context import (
+    appraisal,
+    base_context,
+    references,
+    removals,
+    render_text,
+)
 from publish.render.html import render
 from publish.render.markdown import to_html
 from publish.render.options import Options
@@ -111,7 +117,7 @@ def chapters(
                 source=source,
                 body=_source_body(source, _timestamp_links(topic), warnings),
                 kind=kind_label(source.kind, messages),
-                removed=[r for r in source.removed if r.reason != "metadata"],
+                removed=removals(source, messages),
             )
         )
     glossary = [

@@ -15,6 +15,7 @@ from publish import __version__
 from publish.citations import Cite, Numbering, Reference, deep_link, kind_label, reference
 from publish.i18n import N_, Messages, messages_for, safety
 from publish.limits import TOPIC_TEXT, check_markdown
+from publish.normalizer.model import NormalizedSource
 from publish.render.html import counter_text, messages_context
 from publish.render.markdown import to_html
 from publish.render.options import Options, build_time
@@ -41,16 +42,18 @@ REASON_LABELS = {
 
 
 def cite_html(
-    topic: Topic, numbering: Numbering, ref_href: str = ""
+    topic: Topic, numbering: Numbering, ref_href: str = "", locators: bool = True
 ) -> Callable[[list[Cite]], str]:
-    """Render a citation group as superscript numbers; timestamps link into the video."""
+    """Render a citation group as superscript numbers. With `locators` (a clinician's text),
+    timestamps follow the number and link into the video; without (a patient's), the
+    number alone, and the reference list gives the moments."""
 
     def render(cites: list[Cite]) -> str:
         parts = []
-        numbered = [(numbering.number(c.key), c) for c in cites]
+        numbered = [(numbering.cite(c), c) for c in cites]
         for number, cite in sorted(numbered, key=lambda pair: pair[0]):
             part = f'<a href="{ref_href}#ref-{number}">{number}</a>'
-            if cite.locator:
+            if cite.locator and locators:
                 link = deep_link(topic.source(cite.key), cite.locator)
                 stamp = escape(cite.locator)
                 part += f' (<a href="{escape(link)}">{stamp}</a>)' if link else f" ({stamp})"
@@ -82,16 +85,40 @@ def render_text(
     ref_href: str = "",
     image_src: Callable[[str], str] | None = None,
 ) -> Rendered:
+    """One editorial text as HTML; the patient text's citations print no timestamps."""
     numbering = numbering or Numbering()
     check_markdown(text.markdown, TOPIC_TEXT, text.path)  # bounded layout time
-    html = to_html(text.markdown, cite_html(topic, numbering, ref_href), image_src, text.path)
+    cite = cite_html(topic, numbering, ref_href, locators=text is not topic.patient)
+    html = to_html(text.markdown, cite, image_src, text.path, structured=True)
     return Rendered(html, references(topic, numbering, messages))
 
 
 def references(topic: Topic, numbering: Numbering, messages: Messages) -> list[Reference]:
     return [
-        reference(topic.source(key), n, messages) for n, key in enumerate(numbering.order, start=1)
+        reference(topic.source(key), n, messages, numbering.moments.get(key, ()))
+        for n, key in enumerate(numbering.order, start=1)
     ]
+
+
+def removals(source: NormalizedSource, messages: Messages) -> list[str]:
+    """What cleaning took out of a source, by reason, counted, in the document's language:
+    "2 comments", "advertisement (3)". Never the removed text itself, which stays in the
+    normalized file for auditors: a reader's book must not reprint the ads."""
+    _ = messages.gettext
+    counts: dict[str, int] = {}
+    for item in source.removed:
+        if item.reason != "metadata":
+            counts[item.reason] = counts.get(item.reason, 0) + (item.count or 1)
+    described = []
+    for reason, n in counts.items():
+        if reason == "comments":
+            described.append(
+                messages.ngettext("%(num)d comment", "%(num)d comments", n) % {"num": n}
+            )
+            continue
+        label = _(REASON_LABELS[reason]) if reason in REASON_LABELS else reason
+        described.append(label if n == 1 else f"{label} ({n})")
+    return described
 
 
 def appraisal(topic: Topic, messages: Messages) -> list[dict[str, Any]]:
@@ -99,10 +126,6 @@ def appraisal(topic: Topic, messages: Messages) -> list[dict[str, Any]]:
     _ = messages.gettext
     rows = []
     for source in topic.sources:
-        removed: dict[str, int] = {}
-        for item in source.removed:
-            if item.reason != "metadata":
-                removed[item.reason] = removed.get(item.reason, 0) + (item.count or 1)
         rows.append(
             {
                 "title": source.title,
@@ -110,14 +133,7 @@ def appraisal(topic: Topic, messages: Messages) -> list[dict[str, Any]]:
                 "publisher": source.meta.get("publisher") or _("Not stated"),
                 "published": source.meta.get("published") or _("Not stated"),
                 "flags": [_(FLAG_LABELS[f]) if f in FLAG_LABELS else f for f in source.flags],
-                "removed": [
-                    messages.ngettext("%(num)d comment", "%(num)d comments", n) % {"num": n}
-                    if reason == "comments"
-                    else _(REASON_LABELS[reason])
-                    if reason in REASON_LABELS
-                    else reason
-                    for reason, n in removed.items()
-                ],
+                "removed": removals(source, messages),
             }
         )
     return rows

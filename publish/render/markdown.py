@@ -16,6 +16,7 @@ from markupsafe import Markup
 from publish.citations import CITATION, Cite, parse_group
 from publish.errors import ContentError
 from publish.sanitize import clean_html, is_web_url
+from publish.sections import SECTIONS
 
 CiteRenderer = Callable[[list[Cite]], str]
 """Turns one citation group into safe HTML (numbers, links)."""
@@ -31,13 +32,43 @@ class Seen:
     refused: list[str] = field(default_factory=list)
 
 
+def editorial() -> MarkdownIt:
+    """The parser of topic text: CommonMark with raw HTML off, plus the `SECTIONS` divs.
+
+    Sources never get this parser: `:::` in a web page is text, not structure.
+    """
+    from mdit_py_plugins.container import container_plugin
+
+    md = MarkdownIt("commonmark", {"html": False})
+    for name in SECTIONS:
+        md.use(container_plugin, name=name, render=_section)
+    return md
+
+
+def _section(self: object, tokens: list[Token], index: int, options: object, env: object) -> str:
+    token = tokens[index]
+    if token.nesting != 1:
+        return "</section>\n"
+    return f'<section class="{html.escape(token.info.strip())}">\n'
+
+
+def sections(markdown: str) -> list[tuple[str, int]]:
+    """The sections of a topic text in order, each with the line it starts on."""
+    return [
+        (token.info.strip(), token.map[0] + 1 if token.map else 1)
+        for token in editorial().parse(markdown)
+        if token.type.startswith("container_") and token.nesting == 1
+    ]
+
+
 def _parser(
     cite: CiteRenderer | None,
     image_src: ImageSource | None,
     path: Path | str | None = None,
     seen: Seen | None = None,
+    structured: bool = False,
 ) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False})
+    md = editorial() if structured else MarkdownIt("commonmark", {"html": False})
 
     def citations(state) -> None:  # type: ignore[no-untyped-def]
         for block in state.tokens:
@@ -151,6 +182,7 @@ def to_html(
     image_src: ImageSource | None = None,
     path: Path | str | None = None,
     refused: list[str] | None = None,
+    structured: bool = False,
 ) -> Markup:
     """Render untrusted or editorial Markdown to sanitized HTML; `cite` renders citations.
 
@@ -160,7 +192,7 @@ def to_html(
     HTML sanitizer, which keeps only those figure addresses.
     """
     seen = Seen()
-    rendered = _parser(cite, image_src, path, seen).render(markdown)
+    rendered = _parser(cite, image_src, path, seen, structured).render(markdown)
     if refused is not None:
         refused.extend(seen.refused)
     return Markup(clean_html(rendered, images=seen.images))
@@ -174,7 +206,7 @@ def prose(markdown: str) -> str:
 
     This is what readability is measured on.
     """
-    md = _parser(None, None)
+    md = _parser(None, None, structured=True)
     parts = []
     inside = 0
     for token in md.parse(markdown):

@@ -111,7 +111,7 @@ def describe(link: Element, kind: str, target: str, tree: Tree) -> str:
 def _name_links(document: Any, tree: Tree) -> None:
     """Each link annotation's text alternative, and its rectangle by lower-left and
     upper-right corners (WeasyPrint writes the top corner first)."""
-    import pydyf  # type: ignore[import-untyped]
+    import pydyf
 
     for page in document.pages:
         for kind, target, _rectangle, box in page.links:

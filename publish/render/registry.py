@@ -58,6 +58,9 @@ class Artifact:
     """Every template file it is rendered with: an edit to any of them rebuilds it."""
     max_pages: int | None = None
     """A printed artifact's page limit; None for a reflowable one (an e-book)."""
+    variant: bool = False
+    """Built only when asked for (`build --variant NAME`, or `--only NAME`), not by default:
+    a clinic that hands out large print asks for it. Once built, it is checked like the rest."""
     own_text: str | None = None
     """The topic file it is made from that a translation must translate for it to be built
     (`clinician.md`: no `clinician.es.md`, no Spanish clinician sheet); None: always built."""
@@ -100,6 +103,15 @@ def unregister(name: str) -> None:
 
 def names() -> tuple[str, ...]:
     return tuple(ARTIFACTS)
+
+
+def defaults() -> tuple[str, ...]:
+    """The artifacts `publish build` makes when not told which: all but the variants."""
+    return tuple(name for name, artifact in ARTIFACTS.items() if not artifact.variant)
+
+
+def variants() -> tuple[str, ...]:
+    return tuple(name for name, artifact in ARTIFACTS.items() if artifact.variant)
 
 
 def get(name: str) -> Artifact | None:
@@ -157,5 +169,25 @@ register(
             "partials/crisis.html",
             "partials/references.html",
         ),
+    )
+)
+register(
+    Artifact(
+        name="large-print",
+        filename="handout-large-print.pdf",
+        label="Large-print handout",
+        audience="Patient education",
+        document_type=INSTRUCTIONS,
+        renderer="publish.render.large_print",
+        verifier="publish.gates.pdf",
+        templates=(
+            *_PAGE,
+            "handout.html",
+            "partials/clinic.html",
+            "css/handout.css",
+            "css/large-print.css",
+        ),
+        max_pages=6,  # the handout's 2 pages at 18 pt and 1.5 spacing: about 2.7 times the area
+        variant=True,
     )
 )

@@ -1,0 +1,159 @@
+"""The actionable gate: a patient text a reader can act on, and the items of the CDC Clear
+Communication Index and AHRQ PEMAT-P that a program can measure, each at its line.
+
+Fails: no key messages, key messages not first, no action steps. Warns: no summary,
+sentences over 20 words, British spellings in a US handout. Lists the hardest sentences
+(grade per sentence) so an editor knows where to simplify.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from publish.citations import CITATION
+from publish.gates.findings import Finding
+from publish.gates.text import Block, _rendered
+from publish.i18n import primary
+from publish.render.markdown import sections
+from publish.sections import REQUIRED
+from publish.topic import Text, Topic
+
+GATE = "actionable"
+MAX_WORDS = 20
+"""CDC Clear Communication Index: sentences of 20 words or fewer are easier to read."""
+HARDEST = 3
+"""Sentences the gate names as hardest to read."""
+HOW = {
+    "key-messages": "add `::: key-messages` with two or three cited sentences at the top",
+    "actions": "add `::: actions` with the steps a reader takes, as a list",
+}
+BRITISH = {
+    "signalling": "signaling",
+    "signalled": "signaled",
+    "anaesthetic": "anesthetic",
+    "anaesthesia": "anesthesia",
+    "behaviour": "behavior",
+    "colour": "color",
+    "centre": "center",
+    "counselling": "counseling",
+    "favour": "favor",
+    "haemorrhage": "hemorrhage",
+    "hospitalised": "hospitalized",
+    "labour": "labor",
+    "oestrogen": "estrogen",
+    "paediatric": "pediatric",
+    "programme": "program",
+    "recognise": "recognize",
+    "realise": "realize",
+    "organise": "organize",
+    "specialised": "specialized",
+    "tumour": "tumor",
+    "travelled": "traveled",
+}
+"""British spellings a US reader stumbles on, with the US ones (checked for en-US)."""
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"“¿¡(]?[A-ZÁÉÍÓÚÑ0-9])")
+
+
+def actionable(topic: Topic, locale: str = "en-US") -> list[Finding]:
+    """The patient text's structure, long sentences, hardest sentences and spelling."""
+    text = topic.patient
+    path = str(text.path)
+    findings = [*_structure(text), *_long_sentences(text)]
+    findings += _hardest(text, topic.language)
+    if primary(topic.language) == "en" and locale.lower().endswith("-us"):
+        findings += _spelling(text)
+    if not any(f.status == "fail" for f in findings):
+        findings.insert(0, Finding(GATE, "pass", "key messages first, action steps present", path))
+    return findings
+
+
+def _structure(text: Text) -> list[Finding]:
+    found = sections(text.markdown)
+    names = [name for name, _ in found]
+    path = str(text.path)
+    findings = [
+        Finding(GATE, "fail", f"no {name.replace('-', ' ')}: {HOW[name]}", path)
+        for name in REQUIRED
+        if name not in names
+    ]
+    first = _first_block_line(text.markdown)
+    if "key-messages" in names and first is not None:
+        line = dict(found)["key-messages"]
+        if line > first:
+            message = "key messages are not first: the main message opens the text (CDC index)"
+            findings.append(Finding(GATE, "fail", message, path, line))
+    if "summary" not in names:
+        message = "no summary: add `::: summary` with two or three sentences at the end"
+        findings.append(Finding(GATE, "warn", message, path))
+    return findings
+
+
+def _first_block_line(markdown: str) -> int | None:
+    """The line of the text's first block, a section's opening line included."""
+    from publish.render.markdown import editorial
+
+    for token in editorial().parse(markdown):
+        if token.nesting == 1 and token.map:
+            return token.map[0] + 1
+    return None
+
+
+def _sentences(text: Text) -> Iterator[tuple[int, str]]:
+    """(line, sentence) of every paragraph and list item, citations taken out."""
+    for block in _rendered(text):
+        if block.kind != "paragraph":
+            continue
+        for sentence in _SENTENCE.split(_plain(block)):
+            if sentence.strip():
+                yield block.line, sentence.strip()
+
+
+def _plain(block: Block) -> str:
+    return re.sub(r"\s+", " ", CITATION.sub("", block.content)).replace(" .", ".").strip()
+
+
+def _long_sentences(text: Text) -> list[Finding]:
+    findings = []
+    for line, sentence in _sentences(text):
+        words = len(sentence.split())
+        if words > MAX_WORDS:
+            message = f"sentence of {words} words (over {MAX_WORDS}): “{_short(sentence)}”"
+            findings.append(Finding(GATE, "warn", message, str(text.path), line))
+    return findings
+
+
+def _hardest(text: Text, language: str) -> list[Finding]:
+    """The sentences hardest to read by the language's own formula, hardest first."""
+    from publish.readability import scores
+
+    sentences = list(_sentences(text))
+    found = scores([sentence for _, sentence in sentences], language) if sentences else None
+    if found is None:
+        return []  # no sentences, or no formula for the language: readability says so
+    formula, values = found
+    # a grade rises with difficulty; a Spanish ease score falls
+    sign = 1 if primary(language) == "en" else -1
+    scored = [
+        (sign * score, line, score, sentence)
+        for (line, sentence), score in zip(sentences, values, strict=True)
+    ]
+    worst = sorted(scored, key=lambda item: (-item[0], item[1]))[:HARDEST]
+    listed = "; ".join(f"line {line} ({score:g}) “{_short(s)}”" for _, line, score, s in worst)
+    message = f"hardest sentences by {formula}: {listed}"
+    return [Finding(GATE, "pass", message, str(text.path), worst[0][1])]
+
+
+def _spelling(text: Text) -> list[Finding]:
+    findings = []
+    for number, line in enumerate(text.markdown.splitlines(), start=1):
+        for word in re.findall(r"[A-Za-z]+", CITATION.sub("", line)):
+            us = BRITISH.get(word.lower())
+            if us:
+                message = f"British spelling {word!r} in a US handout: write {us!r}"
+                findings.append(Finding(GATE, "warn", message, str(text.path), number))
+    return findings
+
+
+def _short(sentence: str, size: int = 60) -> str:
+    return sentence if len(sentence) <= size else sentence[: size - 1].rstrip() + "…"

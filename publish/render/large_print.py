@@ -1,0 +1,33 @@
+"""The large-print handout: the patient handout's text at 18 pt, for readers with low vision.
+
+The same HTML as the standard handout (one text, one set of citations and safety blocks),
+laid out with one more stylesheet: 18 pt body (the NHS Accessible Information Standard
+asks for 16 pt or more), headings larger than the body, one column, left-aligned, 1.5
+line spacing, emphasis in bold rather than italics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from publish.render import handout
+from publish.render.context import document_messages
+from publish.render.options import Options, Page, RenderedFile
+from publish.render.pdf import pdf_file
+from publish.render.registry import ARTIFACTS
+from publish.topic import Topic
+
+ARTIFACT = ARTIFACTS["large-print"]
+STYLES = (*handout.STYLES, "css/large-print.css")
+
+
+def pages(topic: Topic, options: Options, image_src: Callable[[str], str]) -> list[Page]:
+    page, _ = handout.html(topic, options, document_messages(topic, options), image_src)
+    return [Page("large-print.html", ARTIFACT.label, page, options.stylesheets(*STYLES))]
+
+
+def render_file(topic: Topic, options: Options) -> RenderedFile:
+    messages = document_messages(topic, options)
+    page, cited = handout.html(topic, options, messages)
+    grade = handout.reading_grade(topic)
+    return pdf_file(ARTIFACT, page, topic, options, STYLES, cited, messages, grade)
