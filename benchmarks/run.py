@@ -228,6 +228,7 @@ def floor_spec(work: Path) -> Path:
     from publish.profile import DEFAULT
     from publish.project import Project
     from publish.render import clinician, handout
+    from publish.render.context import document_messages
     from publish.render.html import template_file
     from publish.render.options import Options
     from publish.topic import load_topic
@@ -237,7 +238,7 @@ def floor_spec(work: Path) -> Path:
     base = topic.folder.resolve().as_uri() + "/"
     pdfs = []
     for module in (handout, clinician):
-        page, _ = module.html(topic, options)
+        page, _ = module.html(topic, options, document_messages(topic, options))
         source = work / f"{module.ARTIFACT.name}.html"
         source.write_text(page, encoding="utf-8")
         styles = [str(template_file(n, options.templates).resolve()) for n in module.STYLES]

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from publish.errors import ContentError, ProfileError, UsageError
-from publish.gates.text import Block, _rendered, citations, heading_problem
+from publish.gates.text import Block, citations, heading_problem, printed_blocks
 from publish.patterns import describe_control, find_control
 from publish.render.options import LATEST_EPOCH, build_time, source_date_epoch
 from publish.topic import GlossaryEntry, Text, check_no_code
@@ -189,13 +189,13 @@ def _text(markdown: str) -> Text:
     ],
 )
 def test_a_citation_counts_only_where_it_prints(markdown: str, cited: bool) -> None:
-    [block] = [b for b in _rendered(_text(markdown)) if b.kind == "paragraph"]
+    [block] = [b for b in printed_blocks(_text(markdown)) if b.kind == "paragraph"]
     assert block.cited is cited
 
 
 def test_nested_list_items_and_quotes_are_blocks_with_their_lines() -> None:
     markdown = "- Top [@a].\n  - Nested claim.\n\n> Quoted claim.\n"
-    blocks = [(b.line, b.content, b.cited) for b in _rendered(_text(markdown))]
+    blocks = [(b.line, b.content, b.cited) for b in printed_blocks(_text(markdown))]
     assert blocks == [
         (1, "Top [@a].", True),
         (2, "Nested claim.", False),

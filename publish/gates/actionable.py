@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from publish.citations import CITATION
 from publish.gates.findings import Finding
-from publish.gates.text import Block, _rendered
+from publish.gates.text import Block, printed_blocks
 from publish.i18n import primary
 from publish.render.markdown import sections
 from publish.sections import REQUIRED
@@ -101,7 +101,7 @@ def _first_block_line(markdown: str) -> int | None:
 
 def _sentences(text: Text) -> Iterator[tuple[int, str]]:
     """(line, sentence) of every paragraph and list item, citations taken out."""
-    for block in _rendered(text):
+    for block in printed_blocks(text):
         if block.kind != "paragraph":
             continue
         for sentence in _SENTENCE.split(_plain(block)):

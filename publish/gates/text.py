@@ -19,7 +19,7 @@ DEFAULT_MAX_GRADE = 8.0
 def _blocks(text: Text) -> Iterator[tuple[int, str]]:
     """(line, text) of every paragraph's text in an editorial file, wherever it sits (in a
     list item, nested lists and block quotes included); a figure on its own is left out."""
-    for block in _rendered(text):
+    for block in printed_blocks(text):
         if block.kind == "paragraph":
             yield block.line, block.content
 
@@ -38,7 +38,7 @@ class Block:
     alt text or a code span, where it would print as something else or not at all."""
 
 
-def _rendered(text: Text) -> Iterator[Block]:
+def printed_blocks(text: Text) -> Iterator[Block]:
     """The blocks of text an artifact prints, parsed as the renderers parse them."""
     from publish.render.markdown import editorial
 
@@ -149,7 +149,7 @@ def citations(topic: Topic) -> list[Finding]:
     """
     findings = []
     for text in topic.texts:
-        for block in _rendered(text):
+        for block in printed_blocks(text):
             problem = heading_problem(block) if block.kind == "heading" else None
             if block.kind == "paragraph" and not block.cited:
                 hidden = CITATION.search(block.content)
