@@ -78,6 +78,8 @@ def cli(debug: bool) -> None:
 
     \b
     Example:
+      publish init handouts        # a new project folder; then cd handouts
+      publish new my-topic         # seeds/topics/my-topic/, placeholders to replace
       publish normalize            # seeds/raw -> seeds/normalized
       publish build                # every topic -> dist/
       publish check                # gates before printing
@@ -94,6 +96,83 @@ def _report(error: PublishError) -> None:
     """One `error: file[:line]: message` line per problem."""
     for line in error.lines():
         _err(f"error: {line}")
+
+
+@cli.command()
+@click.argument(
+    "folder", required=False, default=Path(), type=click.Path(file_okay=False, path_type=Path)
+)
+def init(folder: Path) -> None:
+    """Start a project in FOLDER (default: the working folder), new or empty.
+
+    Creates seeds/raw/, seeds/normalized/ and seeds/topics/, a commented clinic profile
+    (publish.toml), a .gitignore for dist/ and a README.md with the next steps. Nothing
+    that exists is overwritten: if any of these paths exists, nothing is written (exit 6).
+
+    \b
+    Examples:
+      publish init handouts && cd handouts
+      publish init                 # in an empty folder
+    """
+    from publish.scaffold import init_project
+
+    for path in init_project(folder):
+        click.echo(f"created {path}{'/' if path.is_dir() else ''}")
+    click.echo(
+        "next: put source documents in seeds/raw/ and run `publish normalize`, then "
+        "`publish new TOPIC_ID --from SOURCE_ID` (see README.md)"
+    )
+
+
+@cli.command()
+@click.argument("topic_id", required=False)
+@click.option("--title", help="The topic's title. [default: a placeholder to replace]")
+@click.option(
+    "--from",
+    "sources",
+    multiple=True,
+    metavar="SOURCE_ID",
+    help="A normalized source the topic draws on, listed under sources: (repeatable).",
+)
+@click.option(
+    "--list-sources",
+    is_flag=True,
+    help="List the normalized sources to choose from (id, kind, publisher, title) and exit.",
+)
+def new(
+    topic_id: str | None, title: str | None, sources: tuple[str, ...], list_sources: bool
+) -> None:
+    """Start a topic: seeds/topics/TOPIC_ID/ with topic.yaml, patient.md, clinician.md
+    and glossary.yaml, in a project (`publish init`).
+
+    Everything to write is a placeholder, [[TODO: what to write]]: `publish check`
+    lists each one left (file:line), and `publish build` refuses the topic (exit 4)
+    until none is. TOPIC_ID is a lowercase slug (a-z, 0-9, '-'); an existing topic
+    is never overwritten (exit 6).
+
+    \b
+    Examples:
+      publish new --list-sources
+      publish new ketamine-basics --title "Ketamine for Depression" \\
+          --from ketamine-depression-how-it-works
+    """
+    from publish import scaffold
+    from publish.project import Project
+
+    project = Project.find()
+    if list_sources:
+        for line in scaffold.source_lines(scaffold.normalized_sources(project)):
+            click.echo(line)
+        return
+    if topic_id is None:
+        raise click.UsageError("give a TOPIC_ID, or --list-sources to list the sources")
+    made = scaffold.new_topic(project, topic_id, title=title, sources=sources)
+    for path in made.files:
+        click.echo(f"created {path}")
+    click.echo(
+        f"next: replace the {made.placeholders} placeholders ([[TODO: ...]]) with real, cited "
+        f"text, then `publish build {made.folder} && publish check {made.folder}`"
+    )
 
 
 @cli.command()

@@ -449,19 +449,31 @@ def translated_control(
 
 
 def load_topic(
-    folder: Path, sources_folder: Path | None = None, language: str | None = None
+    folder: Path,
+    sources_folder: Path | None = None,
+    language: str | None = None,
+    *,
+    allow_placeholders: bool = False,
 ) -> Topic:
     """Read and check a topic folder; sources come from `seeds/normalized` beside `seeds/topics`.
 
     `language` picks a translation (`patient.<language>.md`); None, or the topic's own
     language, is the original. Every file a renderer needs is parsed and every citation
-    checked here, so a topic that loads is a topic that can be rendered.
+    checked here, so a topic that loads is a topic that can be rendered. A `[[TODO: ...]]`
+    placeholder left in the language's files is refused (a skeleton must not render as if
+    finished) unless `allow_placeholders`, for `check`, whose gate lists every one.
     """
     folder = Path(folder)
     if not (folder / TOPIC_FILE).is_file():
         raise ContentError(f"not a topic folder (no {TOPIC_FILE})", folder)
     control, wanted = load_control(folder / TOPIC_FILE)
     sources_folder = sources_folder or Project.sources_for(folder)
+    if not allow_placeholders:
+        from publish.scaffold import refuse_placeholders
+
+        variant = None if language in (None, control.language) else language
+        own = input_files(folder, sources_folder, variant)
+        refuse_placeholders(p for p in own if p.parent == folder)  # not figures or sources
     sources = load_sources(sources_folder, wanted)
     known = {s.id for s in sources}
     if language is None or language == control.language:

@@ -17,6 +17,7 @@ from publish.gates.built import artifacts, built_files, safety
 from publish.gates.control import document_control, translation_control
 from publish.gates.findings import STATUSES, CheckResult, Finding
 from publish.gates.language import language
+from publish.gates.placeholders import placeholders
 from publish.gates.text import (
     DEFAULT_MAX_GRADE,
     WARN_GRADE,
@@ -60,18 +61,19 @@ def check_topic(
     does not load fails with each of its problems."""
     project = project or Project.find()
     try:
-        topic = load_topic(topic_dir)
+        topic = load_topic(topic_dir, allow_placeholders=True)
         tags = translations(Path(topic_dir))
     except PublishError as exc:
         return _not_loaded(exc)
     findings = [
+        *placeholders(Path(topic_dir)),
         *_language_gates(topic, dist, profile, max_grade, project),
         *evidence(topic),
         *document_control(topic, today or date.today()),
     ]
     for tag in tags:
         try:
-            translated = load_topic(topic_dir, language=tag)
+            translated = load_topic(topic_dir, language=tag, allow_placeholders=True)
         except PublishError as exc:
             findings.extend(_not_loaded(exc))
             continue
