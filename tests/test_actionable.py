@@ -1,8 +1,9 @@
 """Handouts a patient can act on: the sections of a topic text and the actionable gate.
 
 A handout without key messages first or without action steps fails `check`; long
-sentences, British spellings in a US handout and the hardest sentences are named at
-their lines, so an editor knows what to fix.
+sentences, the passive voice, words with a plainer alternative, unexplained long words,
+numbers without context, British spellings in a US handout and the hardest sentences
+are named at their lines, so an editor knows what to fix.
 """
 
 from __future__ import annotations
@@ -26,12 +27,12 @@ STRUCTURED = f"""::: key-messages
 ## Key messages
 
 - Ketamine can ease depression fast for some people {YALE}.
-- It is given in a clinic, with staff watching over you {YALE}.
+- You get it in a clinic, with staff watching over you {YALE}.
 :::
 
 ## What is ketamine treatment?
 
-Ketamine was first made as an anesthetic {YALE}.
+Ketamine started out as an anesthetic {YALE}.
 
 ::: actions
 ## Steps to take
@@ -74,9 +75,10 @@ def findings(folder: Path, locale: str = "en-US") -> list[tuple[str, int | None,
 def test_a_structured_text_passes_and_renders_each_section_in_order(folder: Path) -> None:
     with_patient(folder, STRUCTURED)
     found = findings(folder)
-    assert [status for status, _, _ in found] == ["pass", "pass"]
+    assert [status for status, _, _ in found] == ["pass", "pass", "pass"]
     assert found[0][2] == "key messages first, action steps present"
-    assert found[1][2].startswith("hardest sentences by Flesch–Kincaid grade: line ")
+    assert found[1][2] == "active voice in 6 of 6 sentences (100%)"
+    assert found[2][2].startswith("hardest sentences by Flesch–Kincaid grade: line ")
 
     topic = load_topic(folder)
     options = Options(project=Project.find(folder.parent.parent.parent))
@@ -133,7 +135,7 @@ def test_long_sentences_and_british_spellings_are_named_at_their_lines(folder: P
         "Ketamine was first made as an anesthetic for surgery and doctors later found that it "
         f"can ease the symptoms of depression in some adults quickly {YALE}."
     )
-    text = STRUCTURED.replace(f"Ketamine was first made as an anesthetic {YALE}.", long)
+    text = STRUCTURED.replace(f"Ketamine started out as an anesthetic {YALE}.", long)
     text = text.replace("staff watching", "staff signalling and watching")
     with_patient(folder, text)
     found = findings(folder)
@@ -149,9 +151,7 @@ def test_long_sentences_and_british_spellings_are_named_at_their_lines(folder: P
 
 def test_the_hardest_sentences_come_first_with_their_lines(folder: Path) -> None:
     hard = f"Neuroplasticity characterizes synaptogenesis mechanistically {YALE}."
-    with_patient(
-        folder, STRUCTURED.replace(f"Ketamine was first made as an anesthetic {YALE}.", hard)
-    )
+    with_patient(folder, STRUCTURED.replace(f"Ketamine started out as an anesthetic {YALE}.", hard))
     [hardest] = [m for s, _, m in findings(folder) if m.startswith("hardest")]
     assert hardest.startswith("hardest sentences by Flesch–Kincaid grade: line 10 (")
     assert "“Neuroplasticity characterizes synaptogenesis mechanisticall…”" in hardest
@@ -172,3 +172,52 @@ def test_sections_in_a_source_are_text_not_structure() -> None:
 
     rendered = to_html("::: key-messages\n- Buy now.\n:::\n", lambda cites: "")
     assert "<section" not in rendered and "::: key-messages" in rendered
+
+
+def test_plain_language_findings_name_the_line_and_the_fix(folder: Path) -> None:
+    text = STRUCTURED.replace(
+        f"Ketamine started out as an anesthetic {YALE}.",
+        f"Ketamine was approved by the agency {YALE}. Physicians utilize it {YALE}.\n\n"
+        f"About 30% of people respond within 2 {YALE}. Its pharmacokinetics vary {YALE}.",
+    )
+    with_patient(folder, text)
+    line = (
+        text.splitlines().index(
+            f"Ketamine was approved by the agency {YALE}. Physicians utilize it {YALE}."
+        )
+        + 1
+    )
+    warned = [(where, message) for status, where, message in findings(folder) if status == "warn"]
+    assert warned == [
+        (line, "passive voice “was approved”: say who does what (CDC index)"),
+        (line, "“Physicians” has a plainer word: doctor"),
+        (line, "“utilize” has a plainer word: use"),
+        (line + 2, "“30%” is a percentage: say it as 'N in 100 people' and what it is out of"),
+        (line + 2, "“2” is a number with no unit or noun after it: say what it counts"),
+        (
+            line + 2,
+            "“pharmacokinetics” is not an everyday word: say it plainly, or explain it in the "
+            "glossary (CDC index)",
+        ),
+    ]
+    share = [m for status, _, m in findings(folder) if m.startswith("active voice")]
+    assert share == ["active voice in 8 of 9 sentences (89%)"]
+
+
+def test_a_glossary_term_is_an_explained_word(folder: Path) -> None:
+    with_patient(folder, STRUCTURED.replace("Write down", "Write down the neuroplasticity and"))
+    assert not [m for _, _, m in findings(folder) if "everyday word" in m]
+    with_patient(folder, STRUCTURED.replace("Write down", "Write down the pharmacokinetics and"))
+    assert [m for _, _, m in findings(folder) if "everyday word" in m]
+
+
+def test_a_project_list_of_plainer_words_replaces_the_bundled_one(folder: Path) -> None:
+    with_patient(folder, STRUCTURED.replace("Write down", "Jot down"))
+    project = folder.parent.parent.parent
+    own = project / "templates" / "locale" / "en" / "plain-words.yaml"
+    own.parent.mkdir(parents=True)
+    own.write_text("jot down: write down\n", encoding="utf-8")
+    found = actionable(load_topic(folder), "en-US", project / "templates")
+    assert [f.message for f in found if "plainer" in f.message] == [
+        "“Jot down” has a plainer word: write down"
+    ]

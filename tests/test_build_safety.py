@@ -261,5 +261,5 @@ def test_figure_outside_the_topic_is_refused(default_topic: Path, src: str) -> N
 
 def test_figure_inside_the_topic_is_found(default_topic: Path) -> None:
     topic = load_topic(default_topic)
-    path = figure_path(topic, "figures/how-it-may-work.svg")
-    assert path == (default_topic / "figures" / "how-it-may-work.svg").resolve()
+    path = figure_path(topic, "figures/care-path.svg")
+    assert path == (default_topic / "figures" / "care-path.svg").resolve()

@@ -36,7 +36,7 @@ y del mundo que lo rodea [@ketamine-benefits-and-risks-for-depression-ptsd-neuro
 @experimental-treatments-for-depression, 01:22:00].
 
 ![Diagrama de cuatro cuadros unidos por flechas: la ketamina bloquea los receptores NMDA y \
-luego puede que mejore el estado de ánimo.](figures/how-it-may-work.es.svg)
+luego puede que mejore el estado de ánimo.](figures/care-path.es.svg)
 
 Algunas personas se sienten mejor en 24 horas o menos [@ketamine-depression-how-it-works].
 
@@ -122,7 +122,7 @@ def test_english_alt_text_link_text_and_table_cells_are_judged() -> None:
         "La ketamina se creó primero como anestésico, un medicamento que se usa en las "
         "cirugías.\n"
         "\n"
-        "![Diagram of four boxes joined by arrows, left to right](figures/how-it-may-work.svg)\n"
+        "![Diagram of four boxes joined by arrows, left to right](figures/care-path.svg)\n"
         "\n"
         "- [Read what the experts at the clinic say about the treatment](https://example.org/a)\n"
         "\n"

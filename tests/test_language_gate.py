@@ -55,7 +55,7 @@ def test_the_original_is_judged_in_its_own_language(folder: Path, tmp_path: Path
 def test_an_english_paragraph_fails_at_its_line(folder: Path, tmp_path: Path) -> None:
     path = folder / "patient.es.md"
     lines = path.read_text(encoding="utf-8").splitlines()
-    at = next(n for n, line in enumerate(lines) if line.startswith("La ketamina bloquea"))
+    at = next(n for n, line in enumerate(lines) if line.startswith("La esketamina (marca"))
     lines[at] = ENGLISH
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     [finding] = language(spanish(folder), tmp_path / "dist")
@@ -123,8 +123,8 @@ def test_a_stale_approved_translation_warns_once(folder: Path) -> None:
     [finding] = translation_control(spanish(folder))
     assert finding.status == "warn"
     assert finding.message == (
-        "translation is stale: translated from version 0.0.9, the topic is now version 0.2.0; "
-        "update it and its 'translated_from'"
+        "translation is stale: translated from version 0.0.9, the topic is now version "
+        f"{load_topic(folder).control.version}; update it and its 'translated_from'"
     )
 
 
@@ -135,7 +135,8 @@ def test_an_approved_current_translation_passes(folder: Path) -> None:
     [finding] = translation_control(spanish(folder))
     assert finding.status == "pass"
     assert finding.message == (
-        "translation approved by L. Traductora on 2026-11-26, from version 0.2.0"
+        "translation approved by L. Traductora on 2026-11-26, from version "
+        f"{load_topic(folder).control.version}"
     )
 
 

@@ -111,7 +111,7 @@ def test_pages_stylesheets_and_figure(served: Served) -> None:
     status, kind, _ = served.get("/_static/fonts/AtkinsonHyperlegible-Regular.ttf")
     assert (status, kind) == (200, "font/ttf")  # base.css loads it as ../fonts/
 
-    figure = "/_topic/figures/how-it-may-work.svg"
+    figure = "/_topic/figures/care-path.svg"
     assert f'src="{figure}"' in handout
     status, kind, body = served.get(figure)
     assert (status, kind) == (200, "image/svg+xml")

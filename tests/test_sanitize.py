@@ -24,7 +24,7 @@ DEFAULT_FIGURE = (
     / "topics"
     / "ketamine-depression"
     / "figures"
-    / "how-it-may-work.svg"
+    / "care-path.svg"
 )
 SVG_OPEN = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
 

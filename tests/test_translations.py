@@ -63,6 +63,11 @@ def bilingual(folder: Path) -> Path:
     return folder
 
 
+def current_version(project: Path) -> str:
+    """The default topic's version, which its Spanish translation is translated from."""
+    return str(yaml.safe_load((topic_dir(project) / "topic.yaml").read_text("utf-8"))["version"])
+
+
 def topic_dir(project: Path) -> Path:
     return project / "seeds" / "topics" / TOPIC
 
@@ -185,7 +190,7 @@ def test_an_english_paragraph_in_a_translation_fails_check_at_its_line(tmp_path:
         "change with experience [@ketamine-benefits-and-risks-for-depression-ptsd-neuroplasticity]."
     )
     path = write_translation(
-        project, lambda _, body: re.sub(r"\nLa ketamina bloquea[^\n]*", "\n" + english, body)
+        project, lambda _, body: re.sub(r"\nLa esketamina \(marca[^\n]*", "\n" + english, body)
     )
     line = path.read_text(encoding="utf-8").splitlines().index(english) + 1
     with pytest.MonkeyPatch.context() as patch:
@@ -199,15 +204,17 @@ def test_an_english_paragraph_in_a_translation_fails_check_at_its_line(tmp_path:
 def test_a_stale_translation_warns_in_check(tmp_path: Path) -> None:
     project = bilingual(tmp_path)
     topic_yaml = topic_dir(project) / "topic.yaml"
+    version = current_version(project)
     topic_yaml.write_text(
-        topic_yaml.read_text().replace("version: 0.2.0", "version: 0.3.0"), "utf-8"
+        topic_yaml.read_text().replace(f"version: {version}", "version: 9.9.9"), "utf-8"
     )
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(project)
         findings = check_topic(topic_dir(project), project / "dist", project=Project.find())
     [stale] = [f for f in findings if "stale" in f.message]
     assert stale.status == "warn" and stale.file.endswith("patient.es.md")
-    assert "translated from version 0.2.0" in stale.message and "now version 0.3.0" in stale.message
+    assert f"translated from version {version}" in stale.message
+    assert "now version 9.9.9" in stale.message
 
 
 def approve_topic(project: Path, version: str) -> None:
@@ -245,7 +252,7 @@ def test_release_refuses_an_unapproved_or_stale_translation(
     tmp_path: Path, translated: dict[str, str], expected: str
 ) -> None:
     project = bilingual(tmp_path)
-    approve_topic(project, "0.2.0")
+    approve_topic(project, current_version(project))
     path = write_translation(project, lambda fields, body: fields.update(translated) or body)
     result = run_cli("build", "--release", cwd=project)
     assert result.returncode == EXIT_RELEASE

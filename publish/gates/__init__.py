@@ -90,7 +90,7 @@ def _language_gates(
     files, missing = built_files(topic, dist, profile, project)
     return [
         *readability(topic, max_grade),
-        *actionable(topic, profile.locale),
+        *actionable(topic, profile.locale, project.templates),
         *citations(topic),
         *language(topic, dist),
         *safety(topic, files, profile, project),

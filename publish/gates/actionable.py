@@ -2,19 +2,24 @@
 Communication Index and AHRQ PEMAT-P that a program can measure, each at its line.
 
 Fails: no key messages, key messages not first, no action steps. Warns: no summary,
-sentences over 20 words, British spellings in a US handout. Lists the hardest sentences
-(grade per sentence) so an editor knows where to simplify.
+sentences over 20 words, the passive voice, words with a plainer alternative, long words
+outside the familiar-word list that the glossary does not explain, numbers without
+context (`publish.plain`), British spellings in a US handout. Reports the active-voice
+share and lists the hardest sentences (grade per sentence), so an editor knows where to
+simplify.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 from publish.citations import CITATION
 from publish.gates.findings import Finding
 from publish.gates.text import Block, printed_blocks
 from publish.i18n import primary
+from publish.plain import bare_numbers, passive, plain_words, plainer, unfamiliar, words
 from publish.render.markdown import sections
 from publish.sections import REQUIRED
 from publish.topic import Text, Topic
@@ -28,6 +33,7 @@ HOW = {
     "key-messages": "add `::: key-messages` with two or three cited sentences at the top",
     "actions": "add `::: actions` with the steps a reader takes, as a list",
 }
+EVERYDAY = "say it plainly, or explain it in the glossary (CDC index)"
 BRITISH = {
     "signalling": "signaling",
     "signalled": "signaled",
@@ -55,11 +61,14 @@ BRITISH = {
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"“¿¡(]?[A-ZÁÉÍÓÚÑ0-9])")
 
 
-def actionable(topic: Topic, locale: str = "en-US") -> list[Finding]:
-    """The patient text's structure, long sentences, hardest sentences and spelling."""
+def actionable(
+    topic: Topic, locale: str = "en-US", project_templates: Path | None = None
+) -> list[Finding]:
+    """The patient text's structure, plain language, hardest sentences and spelling."""
     text = topic.patient
     path = str(text.path)
     findings = [*_structure(text), *_long_sentences(text)]
+    findings += _plain_language(topic, project_templates)
     findings += _hardest(text, topic.language)
     if primary(topic.language) == "en" and locale.lower().endswith("-us"):
         findings += _spelling(text)
@@ -110,7 +119,8 @@ def _sentences(text: Text) -> Iterator[tuple[int, str]]:
 
 
 def _plain(block: Block) -> str:
-    return re.sub(r"\s+", " ", CITATION.sub("", block.content)).replace(" .", ".").strip()
+    text = re.sub(r"\s+", " ", CITATION.sub("", block.content))
+    return re.sub(r" (?=[.,;:?!])", "", text).strip()
 
 
 def _long_sentences(text: Text) -> list[Finding]:
@@ -120,6 +130,42 @@ def _long_sentences(text: Text) -> list[Finding]:
         if words > MAX_WORDS:
             message = f"sentence of {words} words (over {MAX_WORDS}): “{_short(sentence)}”"
             findings.append(Finding(GATE, "warn", message, str(text.path), line))
+    return findings
+
+
+def _plain_language(topic: Topic, project_templates: Path | None) -> list[Finding]:
+    """The CDC index's language and number items, sentence by sentence; the active-voice
+    share first, as one line."""
+    text, language = topic.patient, topic.language
+    path = str(text.path)
+    table = plain_words(language, project_templates)
+    known = {word.lower() for entry in topic.glossary for word in words(entry.term)}
+    seen: set[str] = set()
+    findings: list[Finding] = []
+    sentences = list(_sentences(text))
+    passives = 0
+    for line, sentence in sentences:
+        construction = passive(sentence, language)
+        if construction:
+            passives += 1
+            message = f"passive voice “{construction}”: say who does what (CDC index)"
+            findings.append(Finding(GATE, "warn", message, path, line))
+        for word, alternative in plainer(sentence, table):
+            seen.add(word.lower())  # the plainer word is the fix; not named twice
+            message = f"“{word}” has a plainer word: {alternative}"
+            findings.append(Finding(GATE, "warn", message, path, line))
+        for word in unfamiliar(sentence, language, known):
+            if word.lower() not in seen:
+                seen.add(word.lower())
+                message = f"“{word}” is not an everyday word: {EVERYDAY}"
+                findings.append(Finding(GATE, "warn", message, path, line))
+        for number, why in bare_numbers(sentence):
+            findings.append(Finding(GATE, "warn", f"“{number}” is {why}", path, line))
+    if sentences and primary(language) in ("en", "es"):
+        active = len(sentences) - passives
+        share = f"active voice in {active} of {len(sentences)} sentences"
+        share += f" ({active / len(sentences):.0%})"
+        findings.insert(0, Finding(GATE, "pass", share, path))
     return findings
 
 
