@@ -27,10 +27,11 @@ HTML_TAGS = frozenset(
     | {"em", "strong", "a", "img", "hr", "br", "sup", "section"}
 )
 """What CommonMark (raw HTML off) writes, plus the superscript of a citation and the
-sections of an editorial text (`publish.render.markdown.SECTIONS`)."""
+sections of an editorial text (`publish.render.markdown.SECTIONS`). A citation's link
+carries an `aria-label` ("Reference 2") that the renderer writes; text is all it can hold."""
 
 HTML_ATTRIBUTES = {
-    "a": {"href", "title"},
+    "a": {"href", "title", "aria-label"},
     "img": {"src", "alt", "title"},
     "ol": {"start"},
 }

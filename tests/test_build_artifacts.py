@@ -379,6 +379,20 @@ def test_every_content_document_declares_its_language(epub: Epub) -> None:
         assert root.get(XML_LANG) == "en", member
 
 
+def test_every_citation_link_is_named_for_a_screen_reader(epub: Epub) -> None:
+    """A citation's link text is a bare number; its name says it is a reference."""
+    links = [
+        link
+        for root in epub.xhtml().values()
+        for link in root.iter(f"{{{XHTML}}}a")
+        if "#ref-" in (link.get("href") or "")
+    ]
+    assert len(links) >= 20
+    for link in links:
+        number = link.get("href").rsplit("#ref-", 1)[1]
+        assert (link.text, link.get("aria-label")) == (number, f"Reference {number}")
+
+
 def test_navigation_has_contents_and_landmarks(epub: Epub) -> None:
     member, nav = epub.nav()
     landmarks = nav.xpath("//x:nav[@epub:type='landmarks']//x:a", namespaces=NS)

@@ -41,18 +41,28 @@ REASON_LABELS = {
 """How the appraisal tables name what cleaning removed (comments are counted apart)."""
 
 
+REFERENCE_LABEL = N_("Reference %(number)s")
+"""What a screen reader says for a citation number."""
+
+
 def cite_html(
-    topic: Topic, numbering: Numbering, ref_href: str = "", locators: bool = True
+    topic: Topic,
+    numbering: Numbering,
+    messages: Messages,
+    ref_href: str = "",
+    locators: bool = True,
 ) -> Callable[[list[Cite]], str]:
     """Render a citation group as superscript numbers. With `locators` (a clinician's text),
     timestamps follow the number and link into the video; without (a patient's), the
-    number alone, and the reference list gives the moments."""
+    number alone, and the reference list gives the moments. Each number's link is named
+    "Reference N" for a screen reader, which would otherwise read a bare "1"."""
 
     def render(cites: list[Cite]) -> str:
         parts = []
         numbered = [(numbering.cite(c), c) for c in cites]
         for number, cite in sorted(numbered, key=lambda pair: pair[0]):
-            part = f'<a href="{ref_href}#ref-{number}">{number}</a>'
+            label = escape(messages.gettext(REFERENCE_LABEL) % {"number": number})
+            part = f'<a href="{ref_href}#ref-{number}" aria-label="{label}">{number}</a>'
             if cite.locator and locators:
                 link = deep_link(topic.source(cite.key), cite.locator)
                 stamp = escape(cite.locator)
@@ -88,7 +98,7 @@ def render_text(
     """One editorial text as HTML; the patient text's citations print no timestamps."""
     numbering = numbering or Numbering()
     check_markdown(text.markdown, TOPIC_TEXT, text.path)  # bounded layout time
-    cite = cite_html(topic, numbering, ref_href, locators=text is not topic.patient)
+    cite = cite_html(topic, numbering, messages, ref_href, locators=text is not topic.patient)
     html = to_html(text.markdown, cite, image_src, text.path, structured=True)
     return Rendered(html, references(topic, numbering, messages))
 
