@@ -74,7 +74,9 @@ def test_a_changed_template_rebuilds_only_the_artifacts_that_use_it(project: Pat
 def test_a_changed_patient_text_rebuilds_the_handout(project: Path) -> None:
     build_topics(jobs=1)
     patient = project / "seeds" / "topics" / "ketamine-depression" / "patient.md"
-    patient.write_text(patient.read_text().replace("Ketamine was first made", "Ketamine was made"))
+    original = patient.read_text()
+    patient.write_text(original.replace("Ketamine ", "Ketamine, ", 1))
+    assert patient.read_text() != original
     [topic] = build_topics(jobs=1).topics
     assert "handout" not in topic.up_to_date
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pikepdf
 import pypdf
 import pytest
+from helpers import copy_seeds
 
 from publish.gates import pdf as pdf_gate
 from publish.render.registry import ARTIFACTS
@@ -80,6 +81,25 @@ def test_large_print_body_is_18_pt_and_headings_are_larger(built_topic: Path) ->
     assert round(size_of(path, "ketamine-depression · Version")) >= 14  # the page footer
     assert size_of(path, "What is ketamine treatment?") > body
     assert size_of(path, "Ketamine for Depression") > size_of(path, "What is ketamine")
+    # every letter, the figure's labels included: the topic's large-print drawing is used
+    assert min(counts) >= 14, sorted(counts.items())
+
+
+def test_a_figure_without_a_large_print_drawing_is_used_as_it_is(tmp_path: Path) -> None:
+    from publish.render.large_print import large_figure
+    from publish.topic import load_topic
+
+    copy_seeds(tmp_path / "seeds")
+    folder = tmp_path / "seeds" / "topics" / "ketamine-depression"
+    topic = load_topic(folder)
+    figures = folder / "figures"
+    large = figures / "care-path.large-print.svg"
+    assert large_figure(topic, "figures/care-path.svg") == large.resolve().as_uri()
+    large.unlink()
+    assert (
+        large_figure(topic, "figures/care-path.svg")
+        == (figures / "care-path.svg").resolve().as_uri()
+    )
 
 
 def test_large_print_stays_in_its_page_limit_and_is_tagged_like_the_handout(
