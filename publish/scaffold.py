@@ -152,12 +152,11 @@ def new_topic(
     *,
     title: str | None = None,
     sources: Sequence[str] = (),
-    today: date | None = None,
 ) -> NewTopic:
     """Write the skeleton of topic `topic_id` into the project's seeds/topics/.
 
     `title` (else a placeholder) goes into topic.yaml, and `sources`, normalized source
-    ids, under its `sources:`; `today` (default: today in UTC) is its `updated` date.
+    ids, under its `sources:`; its `updated` date is today in UTC.
     Refused: a folder that is not a project, an id the topic model would refuse, an
     existing topic folder or id, an unknown source (named with the nearest known one).
     """
@@ -168,7 +167,7 @@ def new_topic(
     _refuse_existing(folder)
     _refuse_taken_id(project, topic_id)
     chosen = _chosen_sources(project, sources)
-    updated = today or datetime.now(UTC).date()
+    updated = datetime.now(UTC).date()
     context = {
         "id": topic_id,
         "title": title if title is not None else "[[TODO: the title patients see]]",
@@ -188,7 +187,8 @@ def new_topic(
 def _require_project(project: Project) -> None:
     if not project.has_content:
         raise UsageError(
-            f"{project.folder} is not a project (no seeds/topics/): run publish init first"
+            f"{project.folder.resolve()} is not a project (no seeds/topics/): "
+            "run publish init first"
         )
 
 
