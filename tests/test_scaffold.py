@@ -215,6 +215,20 @@ def test_check_of_a_skeleton_fails_once_for_each_placeholder_at_its_line(skeleto
     assert len(found) > 10
 
 
+def test_check_json_of_a_skeleton_follows_the_published_schema(skeleton: Path) -> None:
+    import json
+
+    import jsonschema
+
+    from publish.resources import package_file
+
+    result = CliRunner().invoke(cli, ["check", "--json"])
+    document = json.loads(result.output)
+    schema = json.loads(package_file("schemas/check.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(document)
+    assert "placeholders" in {f["gate"] for f in document["findings"]}
+
+
 def test_build_of_a_skeleton_is_refused_naming_the_first_placeholder(
     skeleton: Path, project: Path
 ) -> None:
