@@ -9,6 +9,7 @@ cannot say without inventing fields.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -88,16 +89,24 @@ def deep_link(source: NormalizedSource, locator: str | None) -> str | None:
 
 
 class Numbering:
-    """AMA numbering: sources numbered in order of first citation within one document, and
-    the moments (video timestamps) cited of each, for the reference list."""
+    """AMA numbering: sources numbered in order of first citation, the sources one document
+    cites (`used`), and the moments (video timestamps) cited of each, for the reference list.
 
-    def __init__(self) -> None:
-        self.order: list[str] = []
+    `order` may be given: the topic's own order (`publish.render.context.topic_numbering`),
+    so that the handout, the clinician sheet and the e-book give a source the same number.
+    """
+
+    def __init__(self, order: Iterable[str] = ()) -> None:
+        self.order: list[str] = list(dict.fromkeys(order))
+        self.used: list[str] = []
+        """The sources this document cites, in order of first citation."""
         self.moments: dict[str, list[str]] = {}
 
     def number(self, key: str) -> int:
         if key not in self.order:
             self.order.append(key)
+        if key not in self.used:
+            self.used.append(key)
         return self.order.index(key) + 1
 
     def cite(self, cite: Cite) -> int:

@@ -9,6 +9,7 @@ import hashlib
 import json
 import math
 import re
+import subprocess
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
@@ -172,9 +173,31 @@ def test_manifest_lists_sources_in_order_of_first_citation(
 ) -> None:
     patient = cited_in_order((default_topic / "patient.md").read_text(encoding="utf-8"))
     clinician = cited_in_order((default_topic / "clinician.md").read_text(encoding="utf-8"))
+    shared = list(dict.fromkeys(patient + clinician))  # one numbering for the topic
     assert entries["handout"]["sources_cited"] == patient
-    assert entries["clinician"]["sources_cited"] == clinician
-    assert entries["epub"]["sources_cited"] == list(dict.fromkeys(patient + clinician))
+    assert entries["clinician"]["sources_cited"] == [key for key in shared if key in clinician]
+    assert entries["epub"]["sources_cited"] == shared
+
+
+def test_a_source_has_the_same_number_on_the_handout_and_the_clinician_sheet(
+    built_topic: Path,
+) -> None:
+    def numbered(file: str) -> dict[str, str]:
+        """Reference number → the start of its entry, as poppler reads the page (the list
+        numbers are drawn, not text a PDF library extracts)."""
+        shown = subprocess.run(
+            ["pdftotext", "-layout", str(built_topic / file), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        references = shown.split("References", 1)[1]
+        return dict(re.findall(r"^ *(\d)\. (.{30})", references, re.M))
+
+    handout, clinician = numbered("handout.pdf"), numbered("clinician-summary.pdf")
+    assert list(handout) == ["1", "2", "3"]
+    assert len(clinician) == 5
+    assert all(clinician[number] == start for number, start in handout.items())
 
 
 # --- safety text in every artifact ------------------------------------------------------------

@@ -78,7 +78,7 @@ def test_large_print_body_is_18_pt_and_headings_are_larger(built_topic: Path) ->
     body, _ = counts.most_common(1)[0]
     assert body == 18.0
     assert round(size_of(path, "Yale Medicine. Ketamine")) >= 14  # the reference list
-    assert round(size_of(path, "ketamine-depression · Version")) >= 14  # the page footer
+    assert round(size_of(path, "Ketamine for Depression · Version")) >= 14  # the page footer
     assert size_of(path, "What is ketamine treatment?") > body
     assert size_of(path, "Ketamine for Depression") > size_of(path, "What is ketamine")
     # every letter, the figure's labels included: the topic's large-print drawing is used

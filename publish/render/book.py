@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from publish.citations import Cite, Numbering, deep_link, kind_label
+from publish.citations import Cite, deep_link, kind_label
 from publish.i18n import Messages
 from publish.normalizer.model import NormalizedSource
 from publish.render.context import (
@@ -16,6 +16,7 @@ from publish.render.context import (
     references,
     removals,
     render_text,
+    topic_numbering,
 )
 from publish.render.html import render
 from publish.render.markdown import to_html
@@ -69,7 +70,7 @@ def chapters(
     """
     _ = messages.gettext
     context = base_context(topic, options, messages)
-    numbering = Numbering()
+    numbering = topic_numbering(topic)
     with_sources = topic.translation is None
 
     def page(
@@ -105,7 +106,7 @@ def chapters(
                 appraisal=appraisal(topic, messages),
             )
         )
-    cited = tuple(numbering.order)
+    cited = tuple(numbering.used)
     warnings: list[str] = []
     for index, source in enumerate(topic.sources if with_sources else (), start=1):
         result.append(

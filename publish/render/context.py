@@ -96,17 +96,31 @@ def render_text(
     image_src: Callable[[str], str] | None = None,
 ) -> Rendered:
     """One editorial text as HTML; the patient text's citations print no timestamps."""
-    numbering = numbering or Numbering()
+    numbering = numbering or topic_numbering(topic)
     check_markdown(text.markdown, TOPIC_TEXT, text.path)  # bounded layout time
     cite = cite_html(topic, numbering, messages, ref_href, locators=text is not topic.patient)
     html = to_html(text.markdown, cite, image_src, text.path, structured=True)
     return Rendered(html, references(topic, numbering, messages))
 
 
+def topic_numbering(topic: Topic) -> Numbering:
+    """One numbering for every artifact of a topic in one language: the order of first
+    citation in the patient text, then the clinician text, then the glossary, then the
+    sources nothing cites. The handout's sources are numbered 1, 2, 3…; the clinician
+    sheet and the e-book give each the same number, so a patient and a clinician talking
+    about "source 2" mean the same one."""
+    texts = [t for t in (topic.patient, topic.clinician) if t is not None]
+    keys = [cite.key for text in texts for cite in text.cites]
+    keys += [key for entry in topic.glossary for key in entry.cite]
+    return Numbering([*keys, *(source.id for source in topic.sources)])
+
+
 def references(topic: Topic, numbering: Numbering, messages: Messages) -> list[Reference]:
+    """The reference list of one document: the sources it cites, by their number."""
+    numbered = sorted((numbering.number(key), key) for key in numbering.used)
     return [
         reference(topic.source(key), n, messages, numbering.moments.get(key, ()))
-        for n, key in enumerate(numbering.order, start=1)
+        for n, key in numbered
     ]
 
 
