@@ -94,7 +94,8 @@ class Topic:
     control: Control
     patient: Text
     clinician: Text | None
-    """None for a translation with no clinician.<tag>.md: its clinician sheet is not built."""
+    """None when the language has no clinician text (clinician.md, or clinician.<tag>.md for a
+    translation): its clinician sheet is not built, and the e-book has no clinician chapter."""
     glossary: tuple[GlossaryEntry, ...]
     sources: tuple[NormalizedSource, ...]
     sources_folder: Path
@@ -481,7 +482,11 @@ def load_topic(
             folder=folder,
             control=control,
             patient=load_text(folder / "patient.md", known),
-            clinician=load_text(folder / "clinician.md", known),
+            clinician=(
+                load_text(folder / "clinician.md", known)
+                if (folder / "clinician.md").is_file()
+                else None
+            ),
             glossary=load_glossary(folder / "glossary.yaml", known),
             sources=sources,
             sources_folder=sources_folder,
