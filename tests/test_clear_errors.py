@@ -215,6 +215,7 @@ def test_findings_name_the_line_and_the_glossary_entry(tmp_path: Path) -> None:
         translation=None,
         sources=(),
         folder=tmp_path,
+        control=SimpleNamespace(title="Ketamine", subtitle=None, summary=None),
     )
     fails = [(f.message.split(":")[0], Path(f.file or "").name, f.line) for f in citations(topic)]
     assert fails == [
@@ -249,3 +250,43 @@ def test_profile_with_bom_is_read_and_utf16_is_named(tmp_path: Path) -> None:
     with pytest.raises(ProfileError, match="not valid UTF-8") as caught:
         load_profile(path)
     assert caught.value.line == 2
+
+
+# --- title, subtitle and summary: printed on every artifact, checked like headings -------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "says"),
+    [
+        ("title", "Ketamine cures depression", "a title that makes a claim ('cures')"),
+        ("subtitle", "How ketamine cures depression fast", "a subtitle that makes a claim"),
+        ("subtitle", "Proven to work in 24 hours", "a number in a subtitle"),
+        ("summary", "A handout showing that ketamine is safe and effective.", "makes a claim"),
+        ("summary", "A handout on ketamine [@ketamine-depression-how-it-works].", "a citation"),
+    ],
+)
+def test_a_claim_in_the_title_subtitle_or_summary_fails_at_its_line(
+    tmp_path: Path, field: str, value: str, says: str
+) -> None:
+    from helpers import copy_seeds
+
+    from publish.gates.text import citations
+    from publish.topic import load_topic
+
+    copy_seeds(tmp_path / "seeds")
+    folder = tmp_path / "seeds" / "topics" / "ketamine-depression"
+    path = folder / "topic.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    at = next(n for n, line in enumerate(lines) if line.startswith(f"{field}:"))
+    lines[at] = f"{field}: {value}"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    [finding] = [f for f in citations(load_topic(folder)) if f.status == "fail"]
+    assert (finding.file, finding.line) == (str(path), at + 1)
+    assert says in finding.message
+
+
+def test_the_default_front_matter_is_a_set_of_labels() -> None:
+    from publish.gates.text import label_problem
+
+    assert label_problem("What it is, how it may help, and its risks", "subtitle", 12) is None
+    assert label_problem("Ketamine for Depression", "title") is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from publish.citations import CITATION, find_citations
@@ -102,29 +103,75 @@ QUESTION_WORDS = frozenset(_QUESTION_WORDS.split())
 """First words of a question: "Is ketamine safe?" asks, "Ketamine is safe?" claims."""
 
 
-def heading_problem(heading: Block) -> str | None:
-    """Why a heading is not a label, or None when it is one.
+_WH = "what how why when where who which"
+_WH_WORDS = frozenset(_WH.split())
+_VERDICTS = """
+    cure cures cured heal heals healed guarantee guarantees guaranteed prove proves proved
+    proven safe safer safest harmless effective best miracle instant instantly permanent
+    permanently risk-free
+"""
+VERDICT_WORDS = frozenset(_VERDICTS.split())
+"""Words that make even an indirect question a claim: "How ketamine cures depression"."""
 
-    Headings are labels, not claims: a heading passes when it has no citation, no number,
-    at most MAX_LABEL_WORDS words, and either is a question (starts with one of
-    QUESTION_WORDS, ends in '?') or holds none of CLAIM_WORDS. A claim belongs in a
-    paragraph, where its citation is printed with it.
+
+def heading_problem(heading: Block) -> str | None:
+    """Why a heading is not a label, or None when it is one (see `label_problem`)."""
+    return label_problem(heading.content)
+
+
+def label_problem(
+    content: str, kind: str = "heading", max_words: int = MAX_LABEL_WORDS
+) -> str | None:
+    """Why a label (a heading, a title, a subtitle) is not one, or None when it is one.
+
+    Labels are not claims: a label passes when it has no citation, no number, at most
+    `max_words` words, and either is a question (starts with one of QUESTION_WORDS, ends
+    in '?'), an indirect question ("What it is, how it may help") with none of
+    VERDICT_WORDS, or holds none of CLAIM_WORDS. A claim belongs in a paragraph, where its
+    citation is printed with it.
     """
-    words = re.findall(r"[\w'’-]+", heading.content.lower().replace("’", "'"))
-    if CITATION.search(heading.content):
-        return "a citation in a heading: headings are labels; cite the paragraph under it"
-    if re.search(r"\d", heading.content):
-        return "a number in a heading: headings are labels; put the figure in a cited paragraph"
-    if len(words) > MAX_LABEL_WORDS:
-        return f"a heading of over {MAX_LABEL_WORDS} words: headings are labels, not sentences"
+    words = re.findall(r"[\w'’-]+", content.lower().replace("’", "'"))
+    labels = f"{kind}s are labels"
+    if CITATION.search(content):
+        return f"a citation in a {kind}: {labels}; cite the paragraph under it"
+    if re.search(r"\d", content):
+        return f"a number in a {kind}: {labels}; put the figure in a cited paragraph"
+    if len(words) > max_words:
+        return f"a {kind} of over {max_words} words: {labels}, not sentences"
     claims = [word for word in words if word in CLAIM_WORDS]
-    asks = heading.content.rstrip().endswith("?") and words[:1] and words[0] in QUESTION_WORDS
-    if claims and not asks:
-        return (
-            f"a heading that makes a claim ({claims[0]!r}): headings are labels; "
-            "say it in a cited paragraph"
-        )
+    asks = content.rstrip().endswith("?") and words[:1] and words[0] in QUESTION_WORDS
+    wonders = words[:1] and words[0] in _WH_WORDS and not VERDICT_WORDS & set(words)
+    if claims and not (asks or wonders):
+        return f"a {kind} that makes a claim ({claims[0]!r}): {labels}; say it in a cited paragraph"
     return None
+
+
+MAX_SUBTITLE_WORDS = 12
+"""A subtitle says in a phrase what the handout covers ("What it is, how it may help, and
+its risks"): a longer label than a heading, still no sentence."""
+MAX_SUMMARY_WORDS = 40
+"""A topic's summary describes the documents (what they are, for whom, from what), in a
+sentence or two; it prints on the e-book's about page and in its metadata."""
+
+
+def front_matter(topic: Topic) -> list[Finding]:
+    """The title, subtitle and summary print on every artifact but are no paragraph a
+    citation can follow: each must be a label, not a claim, with the line to fix."""
+    path = topic.translation.path if topic.translation else topic.folder / TOPIC_FILE
+    control = topic.control
+    fields = (
+        ("title", control.title, MAX_LABEL_WORDS),
+        ("subtitle", control.subtitle, MAX_SUBTITLE_WORDS),
+        ("summary", control.summary, MAX_SUMMARY_WORDS),
+    )
+    findings = []
+    for field, value, max_words in fields:
+        problem = label_problem(value, field, max_words) if value else None
+        if problem:
+            line = _field_line(path, field)
+            message = f"{problem}: {_claim(value or '')}"
+            findings.append(Finding("citations", "fail", message, str(path), line))
+    return findings
 
 
 def readability(topic: Topic, max_grade: float) -> list[Finding]:
@@ -141,13 +188,21 @@ def readability(topic: Topic, max_grade: float) -> list[Finding]:
     return [Finding("readability", reading.status, reading.message, path)]
 
 
+def _field_line(path: Path, field: str) -> int | None:
+    """The line of a top-level YAML field, for a finding about its value."""
+    if not path.is_file():
+        return None
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next((n for n, text in enumerate(lines, 1) if re.match(rf"{field}\s*:", text)), None)
+
+
 def citations(topic: Topic) -> list[Finding]:
     """Every block of text an artifact prints cites a source in a way that is printed.
 
     Paragraphs (in list items and quotes too) need a citation outside links, images and
     code; headings must be labels (see `heading_problem`); glossary definitions need `cite`.
     """
-    findings = []
+    findings = front_matter(topic)
     for text in topic.texts:
         for block in printed_blocks(text):
             problem = heading_problem(block) if block.kind == "heading" else None
