@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from publish.citations import CITATION
@@ -108,7 +109,7 @@ def _first_block_line(markdown: str) -> int | None:
     return None
 
 
-def _sentences(text: Text) -> Iterator[tuple[int, str]]:
+def sentences_of(text: Text) -> Iterator[tuple[int, str]]:
     """(line, sentence) of every paragraph and list item, citations taken out."""
     for block in printed_blocks(text):
         if block.kind != "paragraph":
@@ -125,7 +126,7 @@ def _plain(block: Block) -> str:
 
 def _long_sentences(text: Text) -> list[Finding]:
     findings = []
-    for line, sentence in _sentences(text):
+    for line, sentence in sentences_of(text):
         words = len(sentence.split())
         if words > MAX_WORDS:
             message = f"sentence of {words} words (over {MAX_WORDS}): “{_short(sentence)}”"
@@ -142,7 +143,7 @@ def _plain_language(topic: Topic, project_templates: Path | None) -> list[Findin
     known = {word.lower() for entry in topic.glossary for word in words(entry.term)}
     seen: set[str] = set()
     findings: list[Finding] = []
-    sentences = list(_sentences(text))
+    sentences = list(sentences_of(text))
     passives = 0
     for line, sentence in sentences:
         construction = passive(sentence, language)
@@ -169,25 +170,43 @@ def _plain_language(topic: Topic, project_templates: Path | None) -> list[Findin
     return findings
 
 
-def _hardest(text: Text, language: str) -> list[Finding]:
-    """The sentences hardest to read by the language's own formula, hardest first."""
+@dataclass(frozen=True)
+class Scored:
+    """One sentence of a text with its score by the language's reading formula."""
+
+    line: int
+    score: float
+    """A grade in English (higher is harder), an ease score in Spanish (lower is harder)."""
+    sentence: str
+
+
+def ranked_sentences(text: Text, language: str) -> tuple[str, list[Scored]] | None:
+    """The formula's name and the text's sentences, hardest first; None when the text has
+    no sentence or the language no formula (the readability gate says so)."""
     from publish.readability import scores
 
-    sentences = list(_sentences(text))
+    sentences = list(sentences_of(text))
     found = scores([sentence for _, sentence in sentences], language) if sentences else None
     if found is None:
-        return []  # no sentences, or no formula for the language: readability says so
+        return None
     formula, values = found
-    # a grade rises with difficulty; a Spanish ease score falls
-    sign = 1 if primary(language) == "en" else -1
+    sign = 1 if primary(language) == "en" else -1  # a grade rises with difficulty
     scored = [
-        (sign * score, line, score, sentence)
+        Scored(line, score, sentence)
         for (line, sentence), score in zip(sentences, values, strict=True)
     ]
-    worst = sorted(scored, key=lambda item: (-item[0], item[1]))[:HARDEST]
-    listed = "; ".join(f"line {line} ({score:g}) “{_short(s)}”" for _, line, score, s in worst)
+    return formula, sorted(scored, key=lambda s: (-sign * s.score, s.line))
+
+
+def _hardest(text: Text, language: str) -> list[Finding]:
+    """The sentences hardest to read by the language's own formula, hardest first."""
+    ranked = ranked_sentences(text, language)
+    if ranked is None:
+        return []
+    formula, worst = ranked[0], ranked[1][:HARDEST]
+    listed = "; ".join(f"line {s.line} ({s.score:g}) “{_short(s.sentence)}”" for s in worst)
     message = f"hardest sentences by {formula}: {listed}"
-    return [Finding(GATE, "pass", message, str(text.path), worst[0][1])]
+    return [Finding(GATE, "pass", message, str(text.path), worst[0].line)]
 
 
 def _spelling(text: Text) -> list[Finding]:
