@@ -8,8 +8,9 @@ cannot say without inventing fields.
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,7 +24,10 @@ if TYPE_CHECKING:
 
 CITATION = re.compile(r"\[(@[^\[\]]*)\]")
 """A bracketed citation group; its inside is checked by `parse_group`."""
-_ITEM = re.compile(r"^@(?P<key>[a-z0-9][a-z0-9-]*)(?:\s*,\s*(?P<loc>.+?))?$")
+_KEY = r"[a-z0-9][a-z0-9-]*"
+"""A key as a citation is parsed: a slug, or a near miss that resolving names as unknown."""
+_ITEM = re.compile(rf"^@(?P<key>{_KEY})(?:\s*,\s*(?P<loc>.+?))?$")
+_CITED_KEY = re.compile(rf"@({_KEY})")
 _TIMESTAMP = re.compile(r"^(?:(?P<h>\d{1,2}):)?(?P<m>[0-5]?\d):(?P<s>[0-5]\d)$")
 
 
@@ -61,14 +65,62 @@ def find_citations(text: str, path: Path | str, first_line: int = 1) -> list[tup
     return found
 
 
-def check_keys(text: str, path: Path | str, known: set[str], first_line: int = 1) -> list[Cite]:
-    """All citations in `text`; an unknown key is an error naming file and line."""
-    cites = []
-    for line, cite in find_citations(text, path, first_line):
-        if cite.key not in known:
-            raise ContentError(f"unknown citation key @{cite.key}", path, line)
-        cites.append(cite)
-    return cites
+@dataclass(frozen=True)
+class CitationKeys:
+    """What one topic's citations may name, and which source each key stands for.
+
+    `ids` maps every key a text may cite to a source id: each listed source's own id, and
+    each short alias topic.yaml gives it. `unlisted` are ids normalized but not listed, so
+    that citing one says to list it rather than calling a real source unknown.
+    """
+
+    ids: Mapping[str, str]
+    unlisted: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, ids: Iterable[str]) -> CitationKeys:
+        """Keys that are source ids only, with no aliases."""
+        return cls({key: key for key in ids})
+
+    def resolve(self, key: str, path: Path | str, line: int | None) -> str:
+        """The source id that `key` names; a key naming none is an error saying how to fix it."""
+        if key in self.ids:
+            return self.ids[key]
+        if key in self.unlisted:
+            raise ContentError(
+                f"source {key!r} is normalized but not listed in topic.yaml `sources:`; add it",
+                path,
+                line,
+            )
+        nearest = difflib.get_close_matches(key, list(self.ids), n=1, cutoff=0.6)
+        hint = f"; did you mean @{nearest[0]}?" if nearest else ""
+        raise ContentError(f"unknown citation key @{key}{hint}", path, line)
+
+    def by_id(self, text: str) -> str:
+        """`text` with each citation naming its source by id (`[@yale, 01:25:04]` becomes
+        `[@ketamine-depression-how-it-works, 01:25:04]`), line for line.
+
+        Renderers and gates then see ids only, so a text citing by alias builds the same
+        bytes as one citing by id. Every key of `text` must resolve (see `check_keys`).
+        """
+        if all(key == source for key, source in self.ids.items()):
+            return text
+        return CITATION.sub(
+            lambda group: _CITED_KEY.sub(lambda key: "@" + self.ids[key.group(1)], group.group()),
+            text,
+        )
+
+
+def check_keys(
+    text: str, path: Path | str, known: Iterable[str] | CitationKeys, first_line: int = 1
+) -> list[Cite]:
+    """All citations in `text`, each naming its source by id (an alias resolved); a key that
+    names no listed source is an error naming file and line."""
+    keys = known if isinstance(known, CitationKeys) else CitationKeys.of(known)
+    return [
+        Cite(keys.resolve(cite.key, path, line), cite.locator)
+        for line, cite in find_citations(text, path, first_line)
+    ]
 
 
 def seconds(locator: str) -> int:
