@@ -45,7 +45,8 @@ class TopicResult:
     """Artifacts skipped because nothing they depend on changed."""
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    """What was not built, and why, when that is expected (no clinician text in a language)."""
+    """What was not built, and why, when that is expected: a selected artifact whose text the
+    topic does not have in this language (no clinician.md), a glossary that is not there."""
     seconds: float = 0.0
 
 
@@ -151,7 +152,8 @@ def build_topic(job: Job) -> TopicResult:
             check_release(topic, date.today())
         topic_id = topic.control.id
     target = manifest.output_folder(job.out, topic_id, job.language)
-    notes, chosen, every = _buildable(job)
+    notes, skipped, chosen, every = _buildable(job)
+    profile = manifest.ProfileRecord.of(job.options.profile, job.options.project)
     known = {a.name: a for a in every}
     selected = {a.name for a in chosen}
     with outdir.locked(target):
@@ -173,7 +175,13 @@ def build_topic(job: Job) -> TopicResult:
         stale = [
             n for n in entries if n not in selected and entries[n].get("input_hash") != keys.get(n)
         ]
-        if todo or stale or built is None or built.damaged():
+        if (
+            todo
+            or stale
+            or built is None
+            or built.damaged()
+            or (built.profile, built.not_built) != (profile, skipped)
+        ):
             topic = topic or load_topic(job.folder, language=job.language)
             files: dict[str, bytes] = {}
             for artifact in todo:
@@ -182,7 +190,7 @@ def build_topic(job: Job) -> TopicResult:
                 entries[artifact.name] = manifest.entry(rendered, keys[artifact.name])
             removed = [entries.pop(name)["file"] for name in stale]
             ordered = [entries[n] for n in known if n in entries]
-            text = manifest.render(topic, ordered, inputs, job.options.paper)
+            text = manifest.render(topic, ordered, inputs, job.options.paper, profile, skipped)
             outdir.commit(target, {**files, manifest.MANIFEST: text.encode("utf-8")}, removed)
     result = TopicResult(topic_id, target, job.language, notes=notes)
     result.up_to_date = [a.name for a in chosen if a not in todo]
@@ -192,22 +200,33 @@ def build_topic(job: Job) -> TopicResult:
     return result
 
 
+GLOSSARY_TEMPLATE = "epub/glossary.html"
+"""An artifact rendered with this template prints the topic's glossary (the e-book)."""
+
+
 def _buildable(
     job: Job,
-) -> tuple[list[str], tuple[registry.Artifact, ...], tuple[registry.Artifact, ...]]:
-    """Notes on what this language does not build, the selected artifacts it does build,
-    and every artifact it can build (a translation with no clinician text has no sheet)."""
-
-    def builds(artifact: registry.Artifact) -> bool:
-        return artifact.builds_in(job.folder, job.language)
-
+) -> tuple[list[str], dict[str, str], tuple[registry.Artifact, ...], tuple[registry.Artifact, ...]]:
+    """What this language builds from the files the topic has: notes on what the selected
+    artifacts leave out, the artifacts not built on purpose with why (for the manifest,
+    so `check` does not expect them), the selected artifacts it builds, and every artifact
+    it can build. A topic without clinician.md (or a translation without clinician.<tag>.md)
+    has no clinician sheet and an e-book without the clinician chapter."""
+    missing = {a.name: manifest.missing_text(a, job.folder, job.language) for a in job.known}
+    skipped = {name: f"no {file}" for name, file in missing.items() if file}
     notes = [
-        f"{a.name} not built in {job.language!r}: no {variant_name(str(a.own_text), job.language)}"
+        manifest.not_built(a.label.lower(), job.language, file)
         for a in job.selected
-        if not builds(a)
+        if (file := missing.get(a.name))
     ]
-    chosen = tuple(a for a in job.selected if builds(a))
-    return notes, chosen, tuple(a for a in job.known if builds(a))
+    chosen = tuple(a for a in job.selected if not missing.get(a.name))
+    glossary = variant_name("glossary.yaml", job.language)
+    if (
+        any(GLOSSARY_TEMPLATE in a.templates for a in chosen)
+        and not (job.folder / glossary).is_file()
+    ):
+        notes.append(manifest.not_built("glossary", job.language, glossary))
+    return notes, skipped, chosen, tuple(a for a in job.known if not missing.get(a.name))
 
 
 def shard(folders: list[Path], spec: str | None) -> list[Path]:

@@ -456,7 +456,13 @@ def build(
     help="Fail when the handout's Flesch–Kincaid grade is above this.",
 )
 @click.option("--strict", is_flag=True, help="Exit 1 on any warning too.")
-@_profile_option
+@click.option(
+    "--profile",
+    "profile_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Clinic profile (TOML) the topics were built with. [default: the one each build "
+    "used, as its manifest.json records it]",
+)
 @_json_option
 def check(
     topics: tuple[Path, ...],
@@ -472,6 +478,10 @@ def check(
     built files), artifacts (epubcheck, PDF tags, fonts, page limits) and
     document control. Exits 1 on any fail (with --strict, on any warning).
 
+    The built files are judged by the clinic profile each build used, as its
+    manifest.json records it; --profile is compared with that one, and a
+    different profile is one finding naming both.
+
     \b
     Examples:
       publish build && publish check
@@ -481,12 +491,14 @@ def check(
     from publish.project import Project
 
     project = Project.find()
+    given = _load_profile(profile_path, project) if profile_path else None
     result = check_topics(
         topics,
         dist,
-        profile=_load_profile(profile_path, project),
+        profile=given,
         max_grade=max_grade,
         project=project,
+        unrecorded=given or _load_profile(None, project),
     )
     if as_json:
         click.echo(result.to_json(strict))

@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +21,8 @@ from publish.fsutil import read_no_follow
 from publish.resources import bundled_templates, template_file
 
 if TYPE_CHECKING:
+    from publish.profile import Profile
+    from publish.project import Project
     from publish.render.options import Options, RenderedFile
     from publish.render.registry import Artifact
     from publish.topic import Control, Topic
@@ -62,7 +64,7 @@ def input_hash(inputs: str, artifact: Artifact, options: Options, language: str)
     add("toolkit", __version__.encode())
     add("artifact", artifact.name.encode())
     add("language", language.encode())
-    add("options", repr((options.paper, options.profile)).encode())
+    add("options", repr((options.paper, _printed(options.profile))).encode())
     add("epoch", os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     add("inputs", inputs.encode())
     fonts = sorted(p.name for p in (bundled_templates() / "fonts").glob("*.ttf"))
@@ -71,6 +73,97 @@ def input_hash(inputs: str, artifact: Artifact, options: Options, language: str)
     for path in catalog_files(language, options.templates):
         add(f"catalog:{path.parent.parent.name}/{path.name}", path.read_bytes())
     return digest.hexdigest()
+
+
+def _printed(profile: Profile) -> Profile:
+    """The profile without the path it was read from: the same profile named another way
+    (`--profile ./clinic.toml`, an absolute path, found as publish.toml) prints the same."""
+    return replace(profile, source=None)
+
+
+def profile_digest(profile: Profile) -> str:
+    """SHA-256 of the profile as loaded: every field a page can print or be laid out by
+    (clinic block, the logo's bytes as its data: URI, locale, paper, crisis lines, the added
+    disclaimer), not the file's bytes, so a comment edited in publish.toml changes nothing
+    and a new logo beside it does."""
+    return hashlib.sha256(repr(_printed(profile)).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ProfileRecord:
+    """Which clinic profile a build used, as its manifest records it.
+
+    The record is the profile file's path relative to the project (None for a profile not
+    read from a file: the built-in default, or one made in Python) and `profile_digest` of
+    the profile as loaded. The path lets `check` load the profile again exactly as the build
+    did (same loader, same validation, the logo read from beside it), so the safety text it
+    looks for is the text the build printed; the digest tells whether what it loads now is
+    still what was printed. The resolved fields themselves are not copied into the
+    manifest: they would repeat the clinic's text and its logo (up to 512 KiB) in every
+    manifest, and a copy could be read back without anyone noticing that the file it came
+    from had changed or gone.
+    """
+
+    file: str | None
+    sha256: str
+
+    @classmethod
+    def of(cls, profile: Profile, project: Project) -> ProfileRecord:
+        return cls(_relative(profile.source, project.folder), profile_digest(profile))
+
+    @classmethod
+    def read(cls, value: object) -> ProfileRecord | None:
+        """The record as a manifest holds it; None when there is none (a build before
+        manifests recorded the profile) or it is not one."""
+        if not isinstance(value, dict):
+            return None
+        file, digest = value.get("file"), value.get("sha256")
+        if not (file is None or (isinstance(file, str) and file)) or not isinstance(digest, str):
+            return None
+        return cls(file, digest)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "sha256": self.sha256}
+
+    @property
+    def name(self) -> str:
+        """How a finding names the profile: its file, or where it came from without one."""
+        from publish.profile import DEFAULT
+
+        if self.file is not None:
+            return f"profile {self.file}"
+        if self.sha256 == profile_digest(DEFAULT):
+            return "the built-in default profile"
+        return "a profile given in Python, not read from a file"
+
+
+def _relative(source: str | None, folder: Path) -> str | None:
+    """A profile's path relative to the project folder, with forward slashes; `../` when it
+    lives outside the project, absolute only when no relative path leads there."""
+    if source is None:
+        return None
+    path = os.path.abspath(source)
+    try:
+        return Path(os.path.relpath(path, os.path.abspath(folder))).as_posix()
+    except ValueError:  # another drive
+        return Path(path).as_posix()
+
+
+def missing_text(artifact: Artifact, folder: Path, variant: str | None) -> str | None:
+    """The topic file an artifact is made from that is not there (clinician.md, or a
+    translation's clinician.es.md), by name; None when the artifact can be built."""
+    from publish.topic import variant_name
+
+    if artifact.own_text is None:
+        return None
+    name = variant_name(artifact.own_text, variant)
+    return None if (folder / name).is_file() else name
+
+
+def not_built(what: str, variant: str | None, missing: str) -> str:
+    """The one wording of a build note: what was left out, in which language, and why."""
+    where = f" in {variant!r}" if variant else ""
+    return f"{what} not built{where}: no {missing}"
 
 
 def sha256_file(path: Path) -> str:
@@ -101,9 +194,18 @@ def entry(rendered: RenderedFile, key: str) -> dict[str, Any]:
     return data
 
 
-def render(topic: Topic, entries: list[dict[str, Any]], inputs: str, paper: str) -> str:
+def render(
+    topic: Topic,
+    entries: list[dict[str, Any]],
+    inputs: str,
+    paper: str,
+    profile: ProfileRecord,
+    skipped: dict[str, str],
+) -> str:
     """The manifest's text: the topic's document control, what it was built from (the
-    hash of its files and sources, the paper size), then one entry per artifact."""
+    hash of its files and sources, the paper size, the clinic profile), the artifacts
+    deliberately not built with the reason (`skipped`), then one entry per artifact.
+    Its schema is publish/schemas/manifest.schema.json."""
     control = topic.control
     data = {
         "topic": control.id,
@@ -119,6 +221,8 @@ def render(topic: Topic, entries: list[dict[str, Any]], inputs: str, paper: str)
         "toolkit_version": __version__,
         "inputs_sha256": inputs,
         "paper": paper,
+        "profile": profile.to_dict(),
+        "not_built": skipped,
         "artifacts": entries,
     }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
@@ -189,6 +293,19 @@ class Manifest:
             raise ContentError("unreadable manifest; run publish build first", path)
         fields = {k: v for k, v in data.items() if k != "artifacts"}
         return cls(Path(folder), fields, tuple(items))
+
+    @property
+    def profile(self) -> ProfileRecord | None:
+        """The clinic profile the build used; None for a build before manifests recorded it."""
+        return ProfileRecord.read(self.fields.get("profile"))
+
+    @property
+    def not_built(self) -> dict[str, str]:
+        """Artifacts the build left out on purpose, with why ("no clinician.md")."""
+        value = self.fields.get("not_built")
+        if not isinstance(value, dict):
+            return {}
+        return {str(k): str(v) for k, v in value.items()}
 
     def file(self, item: dict[str, Any]) -> Path:
         return self.folder / str(item["file"])

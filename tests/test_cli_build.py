@@ -58,7 +58,7 @@ def test_report_has_one_line_per_artifact_with_path_count_and_size(
     *lines, summary = result.stdout.splitlines()
     notes = [line for line in lines if line.startswith("note: ")]
     assert notes == [
-        "note: ketamine-depression (es): clinician not built in 'es': no clinician.es.md"
+        "note: ketamine-depression (es): clinician summary not built in 'es': no clinician.es.md"
     ]
     lines = [line for line in lines if line not in notes]
     assert len(lines) == 3 + 2  # English: handout, clinician sheet, EPUB; Spanish: no sheet

@@ -151,7 +151,7 @@ def test_english_files_stay_where_they_were_and_say_en(built: tuple[Path, Any]) 
 def test_no_clinician_text_no_spanish_clinician_sheet_said_once(built: tuple[Path, Any]) -> None:
     _, result = built
     [spanish] = [t for t in result.topics if t.language == "es"]
-    assert spanish.notes == ["clinician not built in 'es': no clinician.es.md"]
+    assert spanish.notes == ["clinician summary not built in 'es': no clinician.es.md"]
     assert [a["name"] for a in spanish.artifacts] == ["handout", "epub"]
     assert spanish.warnings == []
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from publish.errors import PublishError
 from publish.gates.actionable import actionable
-from publish.gates.built import artifacts, built_files, safety
+from publish.gates.built import artifacts, build_profile, built_files, safety
 from publish.gates.control import document_control, translation_control
 from publish.gates.findings import STATUSES, CheckResult, Finding
 from publish.gates.language import language
@@ -51,23 +51,26 @@ __all__ = [
 def check_topic(
     topic_dir: Path,
     dist: Path,
-    profile: Profile = DEFAULT,
+    profile: Profile | None = None,
     *,
     max_grade: float = DEFAULT_MAX_GRADE,
     today: date | None = None,
     project: Project | None = None,
+    unrecorded: Profile = DEFAULT,
 ) -> list[Finding]:
     """Every gate on one topic and each of its translations; a topic or translation that
-    does not load fails with each of its problems."""
+    does not load fails with each of its problems. `profile` and `unrecorded`: as for
+    `check_topics`."""
     project = project or Project.find()
     try:
         topic = load_topic(topic_dir, allow_placeholders=True)
         tags = translations(Path(topic_dir))
     except PublishError as exc:
         return _not_loaded(exc)
+    profiles = (profile, unrecorded)
     findings = [
         *placeholders(Path(topic_dir)),
-        *_language_gates(topic, dist, profile, max_grade, project),
+        *_language_gates(topic, dist, profiles, max_grade, project),
         *evidence(topic),
         *document_control(topic, today or date.today()),
     ]
@@ -77,23 +80,32 @@ def check_topic(
         except PublishError as exc:
             findings.extend(_not_loaded(exc))
             continue
-        findings.extend(_language_gates(translated, dist, profile, max_grade, project))
+        findings.extend(_language_gates(translated, dist, profiles, max_grade, project))
         findings.extend(evidence(translated))
         findings.extend(translation_control(translated))
     return findings
 
 
 def _language_gates(
-    topic: Topic, dist: Path, profile: Profile, max_grade: float, project: Project
+    topic: Topic,
+    dist: Path,
+    profiles: tuple[Profile | None, Profile],
+    max_grade: float,
+    project: Project,
 ) -> list[Finding]:
-    """The gates each language of a topic passes on its own: its text and its built files."""
-    files, missing = built_files(topic, dist, profile, project)
+    """The gates each language of a topic passes on its own: its text and its built files,
+    judged by the clinic profile its build used (`build_profile`); when that cannot be had
+    or is not the one given, one finding says so instead of the safety gate's verdicts."""
+    given, unrecorded = profiles
+    built_with, problem = build_profile(topic, dist, given, unrecorded, project)
+    profile = built_with or given or unrecorded
+    files, missing = built_files(topic, dist, built_with, project)
     return [
         *readability(topic, max_grade),
         *actionable(topic, profile.locale, project.templates),
         *citations(topic),
         *language(topic, dist),
-        *safety(topic, files, profile, project),
+        *([problem] if problem else safety(topic, files, profile, project)),
         *missing,
         *artifacts(files, topic),
     ]
@@ -110,17 +122,22 @@ def check_topics(
     paths: Iterable[Path | str] = (),
     dist: Path | str = "dist",
     *,
-    profile: Profile = DEFAULT,
+    profile: Profile | None = None,
     max_grade: float = DEFAULT_MAX_GRADE,
     today: date | None = None,
     project: Project | None = None,
+    unrecorded: Profile = DEFAULT,
 ) -> CheckResult:
     """Run every gate on every topic (default: the same topics `publish build` would build).
 
-    `dist` is where they were built; `profile` the clinic profile they were built with
-    (its disclaimer and crisis lines are what the safety gate looks for); `max_grade`
-    the reading grade above which the readability gate fails; `today` the date review
-    deadlines are judged against; `project` defaults to the working folder.
+    `dist` is where they were built. The safety gate looks for the disclaimer and crisis
+    lines of the clinic profile each build used: `profile` None (the default) loads the
+    one its manifest records; a `profile` given is compared with it, and a different one
+    is one finding naming both. A build whose manifest records none (built before
+    manifests did) is judged by `profile`, else `unrecorded` (`publish check` passes the
+    project's publish.toml). `max_grade` is the reading grade above which the readability
+    gate fails; `today` the date review deadlines are judged against; `project` defaults
+    to the working folder.
     """
     project = project or Project.find()
     result = CheckResult()
@@ -133,6 +150,7 @@ def check_topics(
                 max_grade=max_grade,
                 today=today,
                 project=project,
+                unrecorded=unrecorded,
             )
         )
     return result

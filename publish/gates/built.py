@@ -8,17 +8,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from publish import manifest
-from publish.errors import ContentError
+from publish.errors import ContentError, ProfileError
 from publish.gates.findings import Finding
 from publish.gates.visible import MIN_POINTS, squash
 from publish.i18n import NoSafetyText
 from publish.i18n import safety as safety_text
-from publish.manifest import MANIFEST, Manifest
-from publish.profile import Profile
+from publish.manifest import MANIFEST, Manifest, ProfileRecord, profile_digest
+from publish.profile import DEFAULT, Profile
 from publish.project import Project
 from publish.render import registry
 from publish.render.options import Options
-from publish.topic import Topic
+from publish.topic import Topic, variant_name
 
 HOW_HIDDEN = f"off the page, under {MIN_POINTS:g} pt, too faint against its background, or covered"
 
@@ -92,14 +92,100 @@ def artifacts(files: dict[str, Path], topic: Topic | None = None) -> list[Findin
     return findings
 
 
+def build_profile(
+    topic: Topic, dist: Path, given: Profile | None, unrecorded: Profile, project: Project
+) -> tuple[Profile | None, Finding | None]:
+    """The clinic profile to judge one language's built files by, and the one finding that
+    takes the safety gate's place when they cannot be judged by it.
+
+    `given` is the profile check was told to use (`--profile`): it is compared with the
+    one the manifest records, and a different one is named as such rather than reported
+    as safety text "missing". Without it, the recorded profile is loaded again the way the
+    build loaded it; a file that is gone, no longer loads or changed is said so. A build
+    whose manifest records no profile (built before manifests did, or not built) is judged
+    by `given`, else `unrecorded`, as `check` always did. None for the profile: the
+    build's cannot be had (gone, changed, no longer loads, not from a file), so no built
+    file is judged by a guess; a profile given is still what the artifacts gate compares
+    each file's input hash with, as it was asked to.
+    """
+    built = manifest.load_if_usable(manifest.output_folder(dist, topic.control.id, topic.variant))
+    record = built.profile if built else None
+    if built is None or record is None:
+        return given or unrecorded, None
+    if given is not None:
+        return given, _compared(record, ProfileRecord.of(given, project), built, topic)
+    if record.file is None:
+        return _unfiled(record, unrecorded, project, built, topic)
+    return _reloaded(record, project, built, topic)
+
+
+def _profile_finding(message: str, built: Manifest, topic: Topic) -> Finding:
+    shown = f"{topic.variant}: {message}" if topic.variant else message
+    return Finding("safety", "fail", shown, str(built.path))
+
+
+def _compared(
+    record: ProfileRecord, given: ProfileRecord, built: Manifest, topic: Topic
+) -> Finding | None:
+    """None if the profile given is the one the build used; else what differs, in words."""
+    if given.sha256 == record.sha256:
+        return None
+    if given.file is not None and given.file == record.file:
+        message = f"{record.name} changed since the build; rebuild (publish build)"
+    else:
+        advice = f"pass --profile {record.file}" if record.file else "rebuild with this profile"
+        message = f"built with {record.name}, checked with {given.name}: rebuild or {advice}"
+    return _profile_finding(message, built, topic)
+
+
+def _unfiled(
+    record: ProfileRecord, unrecorded: Profile, project: Project, built: Manifest, topic: Topic
+) -> tuple[Profile | None, Finding | None]:
+    """A build whose profile was not read from a file: the built-in default (named as such
+    when the project has a profile of its own now), or one made in Python, which check
+    cannot load again."""
+    if record.sha256 != profile_digest(DEFAULT):
+        message = f"built with {record.name}: check it with the same profile"
+        return None, _profile_finding(message, built, topic)
+    if profile_digest(unrecorded) == record.sha256:
+        return DEFAULT, None
+    now = ProfileRecord.of(unrecorded, project).name
+    message = f"built with {record.name}, but the project's is {now} now: rebuild (publish build)"
+    return DEFAULT, _profile_finding(message, built, topic)
+
+
+def _reloaded(
+    record: ProfileRecord, project: Project, built: Manifest, topic: Topic
+) -> tuple[Profile | None, Finding | None]:
+    """The recorded profile file, loaded again as the build loaded it, if it is still there
+    and still the profile the build printed."""
+    from publish.config import load_profile
+
+    path = project.folder / str(record.file)
+    if not path.is_file():
+        message = f"built with {record.name}, which is gone: restore it or rebuild (publish build)"
+        return None, _profile_finding(message, built, topic)
+    try:
+        profile = load_profile(path)
+    except ProfileError as exc:
+        message = f"{record.name} changed since the build and no longer loads: {exc.raw}"
+        return None, _profile_finding(message, built, topic)
+    if profile_digest(profile) != record.sha256:
+        message = f"{record.name} changed since the build; rebuild (publish build)"
+        return None, _profile_finding(message, built, topic)
+    return profile, None
+
+
 def built_files(
-    topic: Topic, dist: Path, profile: Profile, project: Project
+    topic: Topic, dist: Path, profile: Profile | None, project: Project
 ) -> tuple[dict[str, Path], list[Finding]]:
     """The built files to read back, by artifact name, and what is wrong with the build.
 
     Fails: no usable manifest; a topic or sources changed since the build; an artifact
-    built with other templates, profile or toolkit than now (its input hash differs);
-    a listed file missing or changed; an unknown artifact; a registered artifact absent.
+    built with other templates, profile or toolkit than now (its input hash differs; not
+    compared when `profile` is None: the build's profile cannot be had, `build_profile`
+    says why); a listed file missing or changed; an unknown artifact; a registered
+    artifact absent, unless the build recorded why it left it out (no clinician.md).
     """
     folder = manifest.output_folder(dist, topic.control.id, topic.variant)
     try:
@@ -115,8 +201,8 @@ def built_files(
     stale = built.built_from(topic.control, inputs)
     if stale:
         findings.append(Finding("artifacts", "fail", stale, str(built.path)))
-    paper = str(built.fields.get("paper") or profile.paper)
-    options = Options(paper=paper, profile=profile, project=project)
+    paper = str(built.fields.get("paper") or (profile or DEFAULT).paper)
+    options = Options(paper=paper, profile=profile, project=project) if profile else None
     files = {}
     for entry in built.entries:
         path = built.file(entry)
@@ -130,19 +216,31 @@ def built_files(
             findings.append(Finding("artifacts", "fail", message, str(path)))
             continue
         files[artifact.name] = path
+        if options is None or stale:
+            continue
         key = manifest.input_hash(inputs, artifact, options, topic.language)
-        if not stale and entry.get("input_hash") != key:
+        if entry.get("input_hash") != key:
             message = (
                 f"{label(artifact.name, topic)}: built with other templates, another clinic "
                 "profile or another publish version than now; build again (with the same "
                 "--profile)"
             )
             findings.append(Finding("artifacts", "fail", message, str(path)))
-    listed = {str(e["name"]) for e in built.entries}
+    listed = {str(e["name"]) for e in built.entries} | set(built.not_built)
     for artifact in registry.ARTIFACTS.values():
-        wanted = not artifact.variant and artifact.builds_in(topic.folder, topic.variant)
-        if artifact.name not in listed and wanted:
+        if artifact.name not in listed and _expected(artifact, topic):
             shown = label(artifact.name, topic)
             message = f"{shown}: {artifact.filename} was not built; run publish build"
             findings.append(Finding("artifacts", "fail", message, str(folder / artifact.filename)))
     return files, findings
+
+
+def _expected(artifact: registry.Artifact, topic: Topic) -> bool:
+    """Whether a build of this language must have made the artifact: not a variant (built
+    only on request), and made from text the topic has in it (no clinician.md, no sheet)."""
+    if artifact.variant:
+        return False
+    if artifact.own_text is None:
+        return True
+    own = variant_name(artifact.own_text, topic.variant)
+    return own in {text.path.name for text in topic.texts}
