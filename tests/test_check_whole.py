@@ -7,11 +7,12 @@ the topic, sources, templates and clinic profile as they are now.
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import run_cli
+from helpers import copy_seeds, run_cli
 
 from publish import outdir
 from publish.builder import build_topics
@@ -24,13 +25,26 @@ OUT = Path("dist/ketamine-depression")
 CHANGED = "the topic or its sources changed since the build; run publish build first"
 
 
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project with the default topic built into dist/, built once for the module."""
+    project = tmp_path_factory.mktemp("built") / "project"
+    copy_seeds(project / "seeds")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(project)
+        patch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        assert build_topics(jobs=1).ok
+    return project
+
+
 @pytest.fixture
-def built(new_project: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A project with the default topic built into dist/, as the working folder."""
-    project = new_project("project")
+def built(built_once: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of that built project, which a test may change, as the working folder (a copy
+    checks exactly as its original: the manifest holds no absolute path)."""
+    project = tmp_path / "project"
+    shutil.copytree(built_once, project, symlinks=True)
     monkeypatch.chdir(project)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    assert build_topics(jobs=1).ok
     return project
 
 
