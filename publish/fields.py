@@ -22,9 +22,11 @@ from typing import Annotated, Any, ClassVar, NoReturn, TypeVar, get_args
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     PlainValidator,
     RootModel,
+    Tag,
     ValidationError,
     ValidationInfo,
     WithJsonSchema,
@@ -269,6 +271,45 @@ Flag = Annotated[str, PlainValidator(_one_of(tuple(FLAGS))), _enum(tuple(FLAGS))
 Reason = Annotated[str, PlainValidator(_one_of(tuple(REASONS))), _enum(tuple(REASONS))]
 
 
+def _source_form(value: Any) -> str:
+    """Which form a `sources:` value is written in: a list of ids, or aliases mapped to ids."""
+    if isinstance(value, list):
+        return "list"
+    return "mapping" if isinstance(value, dict) else "neither"
+
+
+def _neither(value: Any) -> NoReturn:
+    fail(
+        f"must be a list of source ids, or a mapping of short aliases to source ids, "
+        f"not {_what(value)}"
+    )
+
+
+SOURCE_FORMS = ("list", "mapping", "neither")
+"""The forms of `sources:`; pydantic puts the one chosen into the location of a problem,
+and `check` takes it out again, so a problem names the item as it is written."""
+_SLUG_SCHEMA = {"type": "string", "pattern": SLUG}
+SourceList = Annotated[
+    Annotated[list[Slug], Tag("list")]
+    | Annotated[dict[Slug, Slug], Tag("mapping")]
+    | Annotated[Any, PlainValidator(_neither), Tag("neither")],
+    Discriminator(_source_form),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "array", "items": _SLUG_SCHEMA},
+                {
+                    "type": "object",
+                    "propertyNames": {"pattern": SLUG},
+                    "additionalProperties": _SLUG_SCHEMA,
+                },
+            ]
+        }
+    ),
+]
+"""The sources a topic draws on: their ids, or short aliases (also slugs) mapped to them."""
+
+
 class Fields(BaseModel):
     """A file's fields: unknown ones are errors, and values are never coerced between types."""
 
@@ -304,8 +345,10 @@ class TopicFields(Fields):
     )
     next_review: IsoDate = _about("When the text must be reviewed again.")
     language: LanguageTag = _about("BCP 47 tag of the text's language.")
-    sources: list[Slug] | None = _about(
-        "The normalized source ids the topic draws on, in reference order.", default=None
+    sources: SourceList | None = _about(
+        "The normalized sources the topic draws on, in reference order: their ids, or short "
+        "aliases mapped to ids.",
+        default=None,
     )
 
     @field_validator("approved_by", "approved_on")
@@ -491,7 +534,19 @@ def check(
     try:
         return model.model_validate(_without_empty(data)), []
     except ValidationError as exc:
-        return None, [(err["loc"], _message(model, err, name)) for err in exc.errors()]
+        problems = []
+        for error in exc.errors():
+            loc = _untagged(tuple(error["loc"]))
+            problems.append((loc, _message(model, {**error, "loc": loc}, name)))
+        return None, problems
+
+
+def _untagged(loc: Loc) -> Loc:
+    """Where a problem is written: without the form pydantic chose for `sources:`, so
+    ('sources', 'mapping', 'yale') is the alias 'yale' under sources."""
+    if loc[:1] == ("sources",) and loc[1:2] and loc[1] in SOURCE_FORMS:
+        return (loc[0], *loc[2:])
+    return loc
 
 
 def _without_empty(data: Any) -> Any:
@@ -553,13 +608,21 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
 
 
 def field_name(prefix: str) -> Callable[[Loc], str]:
-    """Words for where a problem is: "field 'sources' item 2", "profile field 'paper'"."""
+    """Words for where a problem is: "field 'sources' item 2", "profile field 'paper'",
+    "field 'sources' key 'Yale'" (a mapping's key, which pydantic locates as 'Yale', '[key]')."""
 
     def name(loc: Loc) -> str:
-        parts = [f"item {p + 1}" if isinstance(p, int) else repr(p) for p in loc]
+        parts = [_part(loc, index) for index, part in enumerate(loc) if part != "[key]"]
         return f"{prefix} {' '.join(parts)}".strip()
 
     return name
+
+
+def _part(loc: Loc, index: int) -> str:
+    part = loc[index]
+    if isinstance(part, int):
+        return f"item {part + 1}"
+    return f"key {part!r}" if loc[index + 1 : index + 2] == ("[key]",) else repr(part)
 
 
 def problems_error(

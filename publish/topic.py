@@ -7,12 +7,14 @@ checked here, so a build fails before anything is rendered.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from publish import frontmatter
-from publish.citations import Cite, check_keys
+from publish.citations import CitationKeys, Cite, check_keys
 from publish.errors import ContentError, InputError, PublishError
 from publish.fsutil import require_inside
 from publish.normalizer import parse_normalized
@@ -226,10 +228,34 @@ def check_no_code(markdown: str, path: Path) -> None:
             )
 
 
-def load_control(path: Path) -> tuple[Control, list[str] | None]:
-    """Document control from topic.yaml, and the source ids it lists (None: every source).
+@dataclass(frozen=True)
+class Listing:
+    """The sources topic.yaml lists: their ids in reference order, and the short aliases
+    (alias -> id) its texts may cite them by instead of the id."""
 
-    Every problem of the file is reported at once, each with the line of its field.
+    ids: tuple[str, ...]
+    aliases: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """The normalized sources a topic can list: where they are, and their ids."""
+
+    folder: Path
+    ids: frozenset[str]
+
+
+Located = list[tuple[str, int | None]]
+"""Problems of a file, each with the line it is written on."""
+
+
+def load_control(
+    path: Path, normalized: Normalized | None = None
+) -> tuple[Control, Listing | None]:
+    """Document control from topic.yaml, and the sources it lists (None: every source).
+
+    Every problem of the file is reported at once, each with the line of its field; a
+    listed source that is not among the `normalized` ones is one of them.
     """
     from publish import fields
 
@@ -238,9 +264,14 @@ def load_control(path: Path) -> tuple[Control, list[str] | None]:
     if not isinstance(data, dict):
         raise ContentError("topic file must be a mapping of fields", path)
     found, problems = fields.check(fields.TopicFields, data, fields.field_name("field"))
-    if found is None:
-        lines = frontmatter.key_lines(text)
-        raise fields.problems_error(ContentError, path, fields.at_lines(problems, lines))
+    lines = frontmatter.key_lines(text)
+    located = fields.at_lines(problems, lines)
+    listing = None
+    if not any(loc[:1] == ("sources",) for loc, _ in problems):
+        listing, wrong = _listing(data.get("sources"), text, lines, normalized)
+        located += wrong
+    if found is None or located:
+        raise fields.problems_error(ContentError, path, located)
     control = Control(
         id=found.id,
         title=found.title,
@@ -254,7 +285,72 @@ def load_control(path: Path) -> tuple[Control, list[str] | None]:
         approved_by=found.approved_by,
         approved_on=found.approved_on,
     )
-    return control, found.sources
+    return control, listing
+
+
+def _listing(
+    value: Any, text: str, lines: Mapping[tuple[str | int, ...], int], normalized: Normalized | None
+) -> tuple[Listing | None, Located]:
+    """The sources a well-typed `sources:` value lists, and what is wrong with it, each at
+    its line: an alias that is another source's id or is given twice (a citation would be
+    ambiguous), an alias naming no source, an id that is not `normalized`."""
+    if value is None:
+        return None, []
+    pairs = (
+        [(index, key, key) for index, key in enumerate(value)]
+        if isinstance(value, list)
+        else [(alias, alias, key) for alias, key in value.items()]
+    )
+    listed = {key for _, _, key in pairs}
+    others = listed | (normalized.ids if normalized else frozenset())
+    problems: Located = []
+    for where, alias, key in pairs:
+        line = lines.get(("sources", where))
+        if key is None:
+            problems.append((f"field 'sources': alias {alias!r} names no source id", line))
+            continue
+        if alias != key and alias in others:
+            problems.append(
+                (
+                    f"field 'sources': alias {alias!r} is the id of another source; "
+                    "choose another alias",
+                    line,
+                )
+            )
+        if normalized and key not in normalized.ids:
+            problems.append((not_found(key, normalized.folder), line))
+    problems += [
+        (f"field 'sources': alias {alias!r} is given twice; give each alias once", line)
+        for alias, line in _repeated_keys(text, "sources")
+    ]
+    aliases = {alias: key for _, alias, key in pairs if alias != key}
+    return Listing(tuple(dict.fromkeys(key for _, _, key in pairs)), aliases), problems
+
+
+def _repeated_keys(text: str, name: str) -> list[tuple[str, int]]:
+    """Keys written more than once in the mapping under `name`, each at its later line
+    (a YAML loader keeps only the last, so the first would silently name nothing)."""
+    import yaml
+
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    value = (
+        next((v for k, v in root.value if k.value == name), None)
+        if isinstance(root, yaml.MappingNode)
+        else None
+    )
+    if not isinstance(value, yaml.MappingNode):
+        return []
+    seen: set[str] = set()
+    repeated = []
+    for key, _ in value.value:
+        if key.value in seen:
+            repeated.append((str(key.value), key.start_mark.line + 1))
+        seen.add(key.value)
+    return repeated
+
+
+def not_found(key: str, folder: Path) -> str:
+    return f"source {key!r} listed in topic but not found in {folder}"
 
 
 def load_sources(folder: Path, wanted: list[str] | None) -> tuple[NormalizedSource, ...]:
@@ -272,13 +368,12 @@ def load_sources(folder: Path, wanted: list[str] | None) -> tuple[NormalizedSour
         return tuple(found[k] for k in sorted(found))
     missing = [key for key in wanted if key not in found]
     if missing:
-        raise ContentError(
-            f"source {missing[0]!r} listed in topic but not found in {folder}", folder
-        )
+        raise ContentError(not_found(missing[0], folder), folder)
     return tuple(found[key] for key in wanted)
 
 
-def load_glossary(path: Path, known: set[str]) -> tuple[GlossaryEntry, ...]:
+def load_glossary(path: Path, keys: CitationKeys) -> tuple[GlossaryEntry, ...]:
+    """A glossary's entries by term, each `cite` key resolved to its source's id."""
     if not path.is_file():
         return ()
     text = _read_text(path)
@@ -297,12 +392,10 @@ def load_glossary(path: Path, known: set[str]) -> tuple[GlossaryEntry, ...]:
                 raise ContentError(
                     f"glossary entry {number} {field!r} holds an {problem}", path, line
                 )
-        cite = tuple(str(k) for k in entry.get("cite") or [])
-        for key in cite:
-            if key not in known:
-                raise ContentError(
-                    f"unknown citation key @{key} in glossary entry {entry['term']!r}", path, line
-                )
+        cite = tuple(
+            keys.resolve(str(key), path, lines.get((number - 1, "cite", index), line))
+            for index, key in enumerate(entry.get("cite") or [])
+        )
         entries.append(GlossaryEntry(str(entry["term"]), str(entry["definition"]), cite, line))
     return tuple(sorted(entries, key=lambda e: e.term.lower()))
 
@@ -385,12 +478,15 @@ def check_sections(markdown: str, path: Path) -> None:
             )
 
 
-def load_text(path: Path, known: set[str], markdown: str | None = None) -> Text:
+def load_text(path: Path, keys: CitationKeys, markdown: str | None = None) -> Text:
+    """An editorial text, checked; its citations name their sources by id (an alias is
+    resolved here, once), so nothing after loading needs to know about aliases."""
     markdown = _read_text(path) if markdown is None else markdown
     check_figures(markdown, path)
     check_no_code(markdown, path)
     check_sections(markdown, path)
-    return Text(path, markdown, tuple(check_keys(markdown, path, known)))
+    cites = tuple(check_keys(markdown, path, keys))
+    return Text(path, keys.by_id(markdown), cites)
 
 
 def load_translation(path: Path, tag: str) -> tuple[Translation, dict[str, str | None], str]:
@@ -449,6 +545,19 @@ def translated_control(
     )
 
 
+def _cited(
+    available: tuple[NormalizedSource, ...], listing: Listing | None
+) -> tuple[tuple[NormalizedSource, ...], CitationKeys]:
+    """The sources a topic draws on (those listed, in their order; else every one), and
+    the keys its texts may cite them by: ids and aliases."""
+    if listing is None:
+        return available, CitationKeys.of(s.id for s in available)
+    by_id = {s.id: s for s in available}
+    ids = {key: key for key in listing.ids}
+    unlisted = frozenset(by_id) - frozenset(ids)
+    return tuple(by_id[k] for k in listing.ids), CitationKeys({**ids, **listing.aliases}, unlisted)
+
+
 def load_topic(
     folder: Path,
     sources_folder: Path | None = None,
@@ -467,27 +576,28 @@ def load_topic(
     folder = Path(folder)
     if not (folder / TOPIC_FILE).is_file():
         raise ContentError(f"not a topic folder (no {TOPIC_FILE})", folder)
-    control, wanted = load_control(folder / TOPIC_FILE)
     sources_folder = sources_folder or Project.sources_for(folder)
+    available = load_sources(sources_folder, None)
+    normalized = Normalized(sources_folder, frozenset(s.id for s in available))
+    control, listing = load_control(folder / TOPIC_FILE, normalized)
     if not allow_placeholders:
         from publish.scaffold import refuse_placeholders
 
         variant = None if language in (None, control.language) else language
         own = input_files(folder, sources_folder, variant)
         refuse_placeholders(p for p in own if p.parent == folder)  # not figures or sources
-    sources = load_sources(sources_folder, wanted)
-    known = {s.id for s in sources}
+    sources, keys = _cited(available, listing)
     if language is None or language == control.language:
         return Topic(
             folder=folder,
             control=control,
-            patient=load_text(folder / "patient.md", known),
+            patient=load_text(folder / "patient.md", keys),
             clinician=(
-                load_text(folder / "clinician.md", known)
+                load_text(folder / "clinician.md", keys)
                 if (folder / "clinician.md").is_file()
                 else None
             ),
-            glossary=load_glossary(folder / "glossary.yaml", known),
+            glossary=load_glossary(folder / "glossary.yaml", keys),
             sources=sources,
             sources_folder=sources_folder,
         )
@@ -499,9 +609,9 @@ def load_topic(
     return Topic(
         folder=folder,
         control=translated_control(control, translation, shown),
-        patient=load_text(path, known, body),
-        clinician=load_text(clinician, known) if clinician.is_file() else None,
-        glossary=load_glossary(folder / variant_name("glossary.yaml", language), known),
+        patient=load_text(path, keys, body),
+        clinician=load_text(clinician, keys) if clinician.is_file() else None,
+        glossary=load_glossary(folder / variant_name("glossary.yaml", language), keys),
         sources=sources,
         sources_folder=sources_folder,
         translation=translation,
