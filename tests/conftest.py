@@ -143,6 +143,24 @@ def built_topic(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project holding a copy of the checkout's seeds/ (original language only) whose dist/
+    holds one complete build of the default topic, made once for the session. Tests that
+    change it work on a copy: the manifest holds no absolute path, so a copy checks and
+    rebuilds exactly as the original."""
+    from publish.builder import build_topics
+
+    project = tmp_path_factory.mktemp("built-project") / "project"
+    copy_seeds(project / "seeds")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(project)
+        patch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        result = build_topics(jobs=1)
+    assert result.ok, [str(e) for e in result.errors]
+    return project
+
+
+@pytest.fixture(scope="session")
 def build_in() -> Callable[..., Path]:
     """`build_in(workdir, out, *topics, only=..., paper=...)`: an in-process build run from
     `workdir`; returns the topic's output folder. Topics default to the default topic."""

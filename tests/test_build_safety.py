@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from helpers import Listener, copy_seeds, listening
+from helpers import Listener, listening
 
 from publish.errors import EXIT_CONTENT, EXIT_OK, EXIT_TEMPLATE, ContentError
 from publish.render.options import figure_path
@@ -37,14 +37,10 @@ def error_lines(result: subprocess.CompletedProcess[str]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def baseline(tmp_path_factory: pytest.TempPathFactory, repo_root: Path, run_publish: Run) -> Path:
+def baseline(built_project: Path) -> Path:
     """A project whose dist/ holds one successful full build."""
-    project = tmp_path_factory.mktemp("baseline") / "project"
-    copy_seeds(project / "seeds")
-    result = run_publish("build", cwd=project)
-    assert result.returncode == EXIT_OK, result.stderr
-    assert len(snapshot(project / OUTPUT)) == 4
-    return project
+    assert len(snapshot(built_project / OUTPUT)) == 4
+    return built_project
 
 
 @pytest.fixture

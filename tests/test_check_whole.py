@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import copy_seeds, run_cli
+from helpers import run_cli
 
 from publish import outdir
 from publish.builder import build_topics
@@ -25,24 +25,11 @@ OUT = Path("dist/ketamine-depression")
 CHANGED = "the topic or its sources changed since the build; run publish build first"
 
 
-@pytest.fixture(scope="module")
-def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A project with the default topic built into dist/, built once for the module."""
-    project = tmp_path_factory.mktemp("built") / "project"
-    copy_seeds(project / "seeds")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(project)
-        patch.delenv("SOURCE_DATE_EPOCH", raising=False)
-        assert build_topics(jobs=1).ok
-    return project
-
-
 @pytest.fixture
-def built(built_once: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of that built project, which a test may change, as the working folder (a copy
-    checks exactly as its original: the manifest holds no absolute path)."""
+def built(built_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of a project with the default topic built into dist/, as the working folder."""
     project = tmp_path / "project"
-    shutil.copytree(built_once, project, symlinks=True)
+    shutil.copytree(built_project, project, symlinks=True)
     monkeypatch.chdir(project)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     return project

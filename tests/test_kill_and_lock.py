@@ -17,7 +17,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import copy_seeds
 
 TOPIC = Path("seeds/topics/ketamine-depression")
 OUTPUT = Path("dist/ketamine-depression")
@@ -79,21 +78,12 @@ def edit_texts(project: Path) -> None:
         )
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory, repo_root: Path, run_publish: Run) -> Path:
-    """A project whose dist/ holds one complete build of the default topic."""
-    project = tmp_path_factory.mktemp("built") / "project"
-    copy_seeds(project / "seeds")
-    result = run_publish("build", cwd=project)
-    assert result.returncode == 0, result.stderr
-    return project
-
-
 @pytest.fixture
-def project(built: Path, tmp_path: Path) -> Path:
-    """A copy of the built project that a test may change."""
+def project(built_project: Path, tmp_path: Path) -> Path:
+    """A copy of a project whose dist/ holds one complete build of the default topic, which a
+    test may change."""
     copy = tmp_path / "project"
-    shutil.copytree(built, copy)
+    shutil.copytree(built_project, copy)
     return copy
 
 
