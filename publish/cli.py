@@ -463,6 +463,12 @@ def build(
     help="Clinic profile (TOML) the topics were built with. [default: the one each build "
     "used, as its manifest.json records it]",
 )
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Also list every sentence to simplify (file:line, its score, hardest first) and "
+    "every word with a plainer one.",
+)
 @_json_option
 def check(
     topics: tuple[Path, ...],
@@ -470,6 +476,7 @@ def check(
     max_grade: float,
     strict: bool,
     profile_path: Path | None,
+    explain: bool,
     as_json: bool,
 ) -> None:
     """Run every gate on the sources, the topic text and the built artifacts.
@@ -477,6 +484,7 @@ def check(
     Gates: readability, citations, evidence, safety blocks (read back from the
     built files), artifacts (epubcheck, PDF tags, fonts, page limits) and
     document control. Exits 1 on any fail (with --strict, on any warning).
+    --explain adds reading help, which changes no verdict.
 
     The built files are judged by the clinic profile each build used, as its
     manifest.json records it; --profile is compared with that one, and a
@@ -500,6 +508,10 @@ def check(
         project=project,
         unrecorded=given or _load_profile(None, project),
     )
+    if explain:
+        from publish.explain import explain_topics
+
+        result.hints.extend(explain_topics(topics, project))
     if as_json:
         click.echo(result.to_json(strict))
     else:
@@ -508,6 +520,12 @@ def check(
                 f"{f.status.upper():<5} {f.gate:<17} {f.message}"
                 + (f"  [{f.where}]" if f.where else "")
             )
+        if explain:
+            from publish.explain import describe
+
+            click.echo("Reading help:" if result.hints else "Reading help: nothing to simplify")
+            for hint in result.hints:
+                click.echo(f"  {describe(hint)}")
         counts = ", ".join(f"{result.count(s)} {s}" for s in ("pass", "warn", "fail"))
         click.echo(f"{counts}{' (strict)' if strict else ''}")
     if result.failed(strict):

@@ -9,14 +9,16 @@ help, not a gate: it changes no verdict.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from publish.gates.actionable import ranked_sentences, sentences_of
 from publish.i18n import primary
 from publish.plain import plain_words, plainer
+from publish.project import Project
 from publish.readability import ENGLISH_WARN_ABOVE, SPANISH_PASS_AT
-from publish.topic import Topic
+from publish.topic import Topic, load_topic, translations
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,26 @@ def reading_help(topic: Topic, project_templates: Path | None = None) -> list[Hi
     for line, sentence in sentences_of(text):
         for word, alternative in plainer(sentence, table):
             hints.append(Hint(path, line, "word", word, alternative))
+    return hints
+
+
+def explain_topics(paths: Iterable[Path | str], project: Project) -> list[Hint]:
+    """Reading help for every patient text of the topics `check` checks. A topic or
+    translation that does not load is left out: `check` has already reported it."""
+    from publish.errors import PublishError
+
+    hints = []
+    for folder in project.topic_dirs(paths):
+        try:
+            languages: list[str | None] = [None, *translations(folder)]
+        except PublishError:
+            continue
+        for language in languages:
+            try:
+                topic = load_topic(folder, language=language)
+            except PublishError:
+                continue
+            hints.extend(reading_help(topic, project.templates))
     return hints
 
 

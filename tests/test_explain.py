@@ -58,3 +58,29 @@ def test_spanish_is_judged_by_its_own_formula(folder: Path) -> None:
     assert sentences and all(h.detail.startswith("Fernández-Huerta") for h in sentences)
     scores = [float(h.detail.rsplit(" ", 1)[1]) for h in sentences]
     assert scores == sorted(scores) and max(scores) < 70
+
+
+def test_check_explain_prints_the_help_and_json_carries_it(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    import jsonschema
+    from click.testing import CliRunner
+
+    from publish.cli import cli
+    from publish.resources import package_file
+
+    monkeypatch.chdir(folder.parent.parent.parent)
+    shown = CliRunner().invoke(cli, ["check", "--explain"]).output
+    help_lines = shown.split("Reading help:\n", 1)[1].splitlines()[:-1]
+    assert help_lines and all(line.startswith("  seeds/topics/") for line in help_lines)
+    assert any("patient.es.md:" in line and "Fernández-Huerta" in line for line in help_lines)
+
+    without = json.loads(CliRunner().invoke(cli, ["check", "--json"]).output)
+    document = json.loads(CliRunner().invoke(cli, ["check", "--json", "--explain"]).output)
+    schema = json.loads(package_file("schemas/check.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(document)
+    assert "explain" not in without
+    assert len(document["explain"]) == len(help_lines)
+    assert document["counts"] == without["counts"]  # help, not a verdict

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from publish import __version__
+
+if TYPE_CHECKING:
+    from publish.explain import Hint
 
 STATUSES = ("pass", "warn", "fail")
 
@@ -31,6 +34,8 @@ class CheckResult:
     """All findings for all topics; `failed(strict)` says whether the run must stop a release."""
 
     findings: list[Finding] = field(default_factory=list)
+    hints: list[Hint] = field(default_factory=list)
+    """Reading help (`check --explain`): never a verdict."""
 
     def count(self, status: str) -> int:
         return sum(f.status == status for f in self.findings)
@@ -46,7 +51,7 @@ class CheckResult:
             "toolkit_version": __version__,
             "counts": {s: self.count(s) for s in STATUSES},
             "findings": [asdict(f) for f in self.findings],
-        }
+        } | ({"explain": [hint.to_dict() for hint in self.hints]} if self.hints else {})
 
     def to_json(self, strict: bool = False) -> str:
         return json.dumps(self.to_dict(strict), indent=2, ensure_ascii=False)
