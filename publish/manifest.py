@@ -152,12 +152,7 @@ def _relative(source: str | None, folder: Path) -> str | None:
 def missing_text(artifact: Artifact, folder: Path, variant: str | None) -> str | None:
     """The topic file an artifact is made from that is not there (clinician.md, or a
     translation's clinician.es.md), by name; None when the artifact can be built."""
-    from publish.topic import variant_name
-
-    if artifact.own_text is None:
-        return None
-    name = variant_name(artifact.own_text, variant)
-    return None if (folder / name).is_file() else name
+    return None if artifact.builds_in(folder, variant) else artifact.own_file(variant)
 
 
 def not_built(what: str, variant: str | None, missing: str) -> str:

@@ -229,8 +229,10 @@ def test_the_epub_has_no_clinician_chapter_and_its_navigation_leads_to_real_file
     with zipfile.ZipFile(project / "dist" / TOPIC_ID / "reader.epub") as book:
         names = set(book.namelist())
         nav = book.read("EPUB/nav.xhtml").decode("utf-8")
+        about = book.read("EPUB/about.xhtml").decode("utf-8")
     assert "EPUB/guide.xhtml" in names and "EPUB/references.xhtml" in names
     assert not [n for n in names if "clinician" in n]
+    assert "The clinician summary is written for prescribers" not in about  # no such chapter
     targets = {href.split("#")[0] for href in re.findall(r'href="([^"]+)"', nav)}
     assert targets and all(f"EPUB/{target}" in names for target in targets)
 
@@ -265,3 +267,15 @@ def test_only_handout_builds_a_topic_without_clinician_text(
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     assert [a["name"] for a in manifest["artifacts"]] == ["handout"]
     assert manifest["not_built"] == {"clinician": "no clinician.md"}
+
+
+def test_the_registry_says_a_topic_without_clinician_text_has_no_sheet(
+    no_clinician: tuple[Path, str],
+) -> None:
+    """One answer for the build, `check` and the preview's list of pages."""
+    from publish.render.registry import ARTIFACTS
+
+    project, _ = no_clinician
+    folder = topic_dir(project)
+    assert not ARTIFACTS["clinician"].builds_in(folder, None)
+    assert ARTIFACTS["handout"].builds_in(folder, None)

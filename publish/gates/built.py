@@ -18,7 +18,7 @@ from publish.profile import DEFAULT, Profile
 from publish.project import Project
 from publish.render import registry
 from publish.render.options import Options
-from publish.topic import Topic, variant_name
+from publish.topic import Topic
 
 HOW_HIDDEN = f"off the page, under {MIN_POINTS:g} pt, too faint against its background, or covered"
 
@@ -238,9 +238,4 @@ def built_files(
 def _expected(artifact: registry.Artifact, topic: Topic) -> bool:
     """Whether a build of this language must have made the artifact: not a variant (built
     only on request), and made from text the topic has in it (no clinician.md, no sheet)."""
-    if artifact.variant:
-        return False
-    if artifact.own_text is None:
-        return True
-    own = variant_name(artifact.own_text, topic.variant)
-    return own in {text.path.name for text in topic.texts}
+    return not artifact.variant and artifact.builds_in(topic.folder, topic.variant)

@@ -87,7 +87,13 @@ def chapters(
         return Chapter(file_name, title, html, group)
 
     result = [
-        page("about.xhtml", _("About this book"), "epub/about.html", has_sources=with_sources)
+        page(
+            "about.xhtml",
+            _("About this book"),
+            "epub/about.html",
+            has_sources=with_sources,
+            has_clinician=topic.clinician is not None,
+        )
     ]
     guide = render_text(topic, topic.patient, messages, numbering, "references.xhtml", image_src)
     result.append(

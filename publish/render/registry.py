@@ -65,12 +65,18 @@ class Artifact:
     """The topic file it is made from that a translation must translate for it to be built
     (`clinician.md`: no `clinician.es.md`, no Spanish clinician sheet); None: always built."""
 
+    def own_file(self, variant: str | None) -> str | None:
+        """The name of the file it is made from in that language (`clinician.es.md`)."""
+        from publish.topic import variant_name
+
+        return None if self.own_text is None else variant_name(self.own_text, variant)
+
     def builds_in(self, folder: Path, variant: str | None) -> bool:
-        """Whether the topic in `folder` has what this artifact needs in that language."""
-        if self.own_text is None or variant is None:
-            return True
-        stem, suffix = self.own_text.rsplit(".", 1)
-        return (folder / f"{stem}.{variant}.{suffix}").is_file()
+        """Whether the topic in `folder` has what this artifact needs in that language: a
+        topic with no clinician.md (or a translation with no clinician.es.md) has no sheet,
+        in the build, in `check` and in the preview alike."""
+        own = self.own_file(variant)
+        return own is None or (folder / own).is_file()
 
     @property
     def media_type(self) -> str:
