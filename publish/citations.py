@@ -46,7 +46,12 @@ def parse_group(inner: str, path: Path | str, line: int) -> list[Cite]:
     for part in inner.split(";"):
         match = _ITEM.match(part.strip())
         if not match:
-            raise ContentError(f"malformed citation [{inner}]", path, line)
+            raise ContentError(
+                f"malformed citation [{inner}]: write [@key], [@a; @b] or [@key, 01:22:00], "
+                "with keys in lower case (a-z, 0-9, '-')",
+                path,
+                line,
+            )
         locator = match.group("loc")
         if locator is not None and not _TIMESTAMP.match(locator):
             raise ContentError(

@@ -391,8 +391,10 @@ def build(
                 echo(f"{path}  up to date")
                 continue
             size = "pages" if "pages" in entry else "chapters"
+            count = entry.get(size)
+            size = size[:-1] if count == 1 else size  # "1 page", "2 pages"
             extra = f", reading grade {entry['reading_grade']}" if "reading_grade" in entry else ""
-            echo(f"{path}  {entry.get(size)} {size}, {_size(entry['bytes'])}{extra}")
+            echo(f"{path}  {count} {size}, {_size(entry['bytes'])}{extra}")
 
     from publish.project import Project
 

@@ -37,9 +37,11 @@ from publish.resources import bundled_templates
 if TYPE_CHECKING:
     import jinja2
 
-PLACEHOLDER = re.compile(r"\[\[[ \t]*TODO\b[^\]\n]*(?:\]\]|$)", re.IGNORECASE | re.MULTILINE)
-"""Text the editor must replace: `[[TODO: what to write]]`, on one line. Also found
-unclosed or in lower case, so a half-edited placeholder is not missed."""
+PLACEHOLDER = re.compile(r"\[\[?[ \t]*TODO\b[^\]\n]*\]{0,2}", re.IGNORECASE)
+"""Text the editor must replace: `[[TODO: what to write]]`, on one line. Found from its
+opening bracket whatever follows: unclosed, with one bracket, cut short by a citation
+(`[[TODO: check [@x].`) or in lower case, so a half-edited placeholder never reaches a
+patient; the match runs to the first closing bracket or the end of the line."""
 
 PROJECT_FOLDERS = ("seeds", "seeds/raw", "seeds/normalized", "seeds/topics")
 PROJECT_FILES = {

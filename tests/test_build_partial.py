@@ -155,7 +155,10 @@ def test_a_recorded_profile_whose_logo_changed_is_said_to_have_changed(copy: Pat
 
     assert profile is None  # nothing is judged by a profile the build did not print
     assert problem is not None and problem.gate == "safety" and problem.status == "fail"
-    assert problem.message == f"profile {CLINIC} changed since the build; rebuild (publish build)"
+    assert problem.message == (
+        f"profile {CLINIC} changed since the build; rebuild with it (publish build --profile "
+        f"{CLINIC})"
+    )
 
 
 def test_a_build_that_recorded_no_profile_is_checked_as_before(copy: Path) -> None:

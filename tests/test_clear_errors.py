@@ -261,7 +261,11 @@ def test_profile_with_bom_is_read_and_utf16_is_named(tmp_path: Path) -> None:
         ("title", "Ketamine cures depression", "a title that makes a claim ('cures')"),
         ("subtitle", "How ketamine cures depression fast", "a subtitle that makes a claim"),
         ("subtitle", "Proven to work in 24 hours", "a number in a subtitle"),
-        ("summary", "A handout showing that ketamine is safe and effective.", "makes a claim"),
+        (
+            "summary",
+            "A handout showing that ketamine is safe and effective.",
+            "a summary that makes a claim ('is'): summaries are labels",
+        ),
         ("summary", "A handout on ketamine [@ketamine-depression-how-it-works].", "a citation"),
     ],
 )

@@ -364,3 +364,29 @@ def test_new_refuses_a_bad_id_an_existing_topic_and_a_folder_that_is_no_project(
         "ketamine-depression"
     ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project"]
+
+
+@pytest.mark.parametrize(
+    ("line", "found"),
+    [
+        (
+            "A reading of 130 over 80 is high [[TODO: check this number [@lakeside].",
+            "[[TODO: check this number [@lakeside]",
+        ),
+        ("Take it [TODO: which time of day] [@a].", "[TODO: which time of day]"),
+        ("Ask about [[todo: x]] [@a].", "[[todo: x]]"),
+        ("Ends [[ TODO: cut short", "[[ TODO: cut short"),
+    ],
+)
+def test_a_half_edited_placeholder_is_still_found_at_its_line(line: str, found: str) -> None:
+    from publish.scaffold import find_placeholders
+
+    [placeholder] = find_placeholders(f"# Title\n\n{line}\n", Path("patient.md"))
+    assert (placeholder.line, placeholder.text) == (3, found)
+
+
+def test_text_without_a_placeholder_has_none() -> None:
+    from publish.scaffold import find_placeholders
+
+    text = "Fine [@a]. A [link](https://example.org) and [@b, 01:22:00]. TODO lists are words.\n"
+    assert find_placeholders(text, Path("patient.md")) == []

@@ -119,6 +119,14 @@ def build_profile(
     return _reloaded(record, project, built, topic)
 
 
+def _changed(record: ProfileRecord) -> str:
+    """The profile file the build used is not what it was: rebuild with it, named."""
+    return (
+        f"{record.name} changed since the build; "
+        f"rebuild with it (publish build --profile {record.file})"
+    )
+
+
 def _profile_finding(message: str, built: Manifest, topic: Topic) -> Finding:
     shown = f"{topic.variant}: {message}" if topic.variant else message
     return Finding("safety", "fail", shown, str(built.path))
@@ -131,7 +139,7 @@ def _compared(
     if given.sha256 == record.sha256:
         return None
     if given.file is not None and given.file == record.file:
-        message = f"{record.name} changed since the build; rebuild (publish build)"
+        message = _changed(record)
     else:
         advice = f"pass --profile {record.file}" if record.file else "rebuild with this profile"
         message = f"built with {record.name}, checked with {given.name}: rebuild or {advice}"
@@ -171,7 +179,7 @@ def _reloaded(
         message = f"{record.name} changed since the build and no longer loads: {exc.raw}"
         return None, _profile_finding(message, built, topic)
     if profile_digest(profile) != record.sha256:
-        message = f"{record.name} changed since the build; rebuild (publish build)"
+        message = _changed(record)
         return None, _profile_finding(message, built, topic)
     return profile, None
 

@@ -119,6 +119,9 @@ def heading_problem(heading: Block) -> str | None:
     return label_problem(heading.content)
 
 
+_PLURAL = {"summary": "summaries"}
+
+
 def label_problem(
     content: str, kind: str = "heading", max_words: int = MAX_LABEL_WORDS
 ) -> str | None:
@@ -131,7 +134,7 @@ def label_problem(
     citation is printed with it.
     """
     words = re.findall(r"[\w'’-]+", content.lower().replace("’", "'"))
-    labels = f"{kind}s are labels"
+    labels = f"{_PLURAL.get(kind, kind + 's')} are labels"
     if CITATION.search(content):
         return f"a citation in a {kind}: {labels}; cite the paragraph under it"
     if re.search(r"\d", content):
