@@ -1,26 +1,30 @@
 """Hostile and broken inputs: every case of tests/fixtures/bad/cases.yaml through the real
 command line, plus the promise that a build never touches the network.
 
-Each case gets a fresh project (a copy of the repository's seeds/), is applied, and run. An
-input publish refuses must fail with its documented exit code and exactly one `error:` line
-naming the file (and line); an input publish accepts must build, with its safe handling
-checked. Nothing may print a traceback, and nothing may reach the local server that stands in
-for the network.
+Each case gets a fresh project (a copy of the repository's seeds/), is applied, and run (the
+command it judges in a process of its own; a command before it, such as the build a `check`
+reads, in this process). An input publish refuses must fail with its documented exit code
+and exactly one `error:` line naming the file (and line); an input publish accepts must build,
+with its safe handling checked. Nothing may print a traceback, and nothing may reach the local
+server that stands in for the network.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import shlex
 import shutil
 import subprocess
+import sys
 import time
 import tracemalloc
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Callable, Iterator
+from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +37,7 @@ from helpers import Listener, listening, run_cli
 from pypdf import PdfReader
 
 from publish import frontmatter
+from publish.cli import main
 from publish.errors import InputError
 from publish.resources import bundled_templates
 
@@ -180,6 +185,22 @@ def run_timed(args: list[str], cwd: Path, seconds: float) -> subprocess.Complete
         raise AssertionError(
             f"publish {' '.join(args)} still running after {elapsed:.1f} s (limit {seconds} s)"
         ) from None
+
+
+def run_setup(args: list[str], cwd: Path) -> tuple[int, str]:
+    """A command that prepares a case (a build before `check`), run in this process through
+    the command line's entry point, as from `cwd`: its exit code and output. Only the last
+    command, whose outcome the case judges, needs a process of its own."""
+    output = io.StringIO()
+    with pytest.MonkeyPatch.context() as patch, redirect_stdout(output), redirect_stderr(output):
+        patch.chdir(cwd)
+        patch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        patch.setattr(sys, "argv", ["publish", *args])
+        try:
+            main()
+        except SystemExit as exc:
+            return int(exc.code or 0), output.getvalue()
+    return 0, output.getvalue()
 
 
 def files_under(root: Path, allowed: list[Path]) -> dict[str, str]:
@@ -421,8 +442,8 @@ def test_hostile_input(
     connections = len(listener.connections)  # every command of the case is counted
     commands = [shlex.split(place.fill(c)) for c in case["run"]]
     for command in commands[:-1]:
-        result = run_publish(*command, cwd=place.project)
-        assert result.returncode == 0, result.stdout + result.stderr
+        code, output = run_setup(command, place.project)
+        assert code == 0, output
     checks = [place.fill(c) for c in case.get("checks", [])]
     allowed = [place.project / p for c in checks for p in c.get("writes_only_under", [])]
     before = files_under(tmp_path, allowed) if allowed else None
