@@ -81,11 +81,14 @@ class CitationKeys:
 
     ids: Mapping[str, str]
     unlisted: frozenset[str] = frozenset()
+    listed: bool = True
+    """False when topic.yaml has no `sources:`: every normalized source may be cited by id,
+    and an alias cannot be, which an unknown key's message then says."""
 
     @classmethod
-    def of(cls, ids: Iterable[str]) -> CitationKeys:
+    def of(cls, ids: Iterable[str], listed: bool = True) -> CitationKeys:
         """Keys that are source ids only, with no aliases."""
-        return cls({key: key for key in ids})
+        return cls({key: key for key in ids}, listed=listed)
 
     def resolve(self, key: str, path: Path | str, line: int | None) -> str:
         """The source id that `key` names; a key naming none is an error saying how to fix it."""
@@ -99,6 +102,8 @@ class CitationKeys:
             )
         nearest = difflib.get_close_matches(key, list(self.ids), n=1, cutoff=0.6)
         hint = f"; did you mean @{nearest[0]}?" if nearest else ""
+        if not self.listed:
+            hint += "; topic.yaml has no `sources:`, where short aliases are given"
         raise ContentError(f"unknown citation key @{key}{hint}", path, line)
 
     def by_id(self, text: str) -> str:

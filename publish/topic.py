@@ -551,7 +551,7 @@ def _cited(
     """The sources a topic draws on (those listed, in their order; else every one), and
     the keys its texts may cite them by: ids and aliases."""
     if listing is None:
-        return available, CitationKeys.of(s.id for s in available)
+        return available, CitationKeys.of((s.id for s in available), listed=False)
     by_id = {s.id: s for s in available}
     ids = {key: key for key in listing.ids}
     unlisted = frozenset(by_id) - frozenset(ids)

@@ -294,3 +294,29 @@ def test_the_default_front_matter_is_a_set_of_labels() -> None:
 
     assert label_problem("What it is, how it may help, and its risks", "subtitle", 12) is None
     assert label_problem("Ketamine for Depression", "title") is None
+
+
+def test_an_alias_without_a_sources_list_says_where_aliases_are_given(tmp_path: Path) -> None:
+    import yaml
+    from helpers import copy_seeds
+
+    from publish.errors import ContentError
+    from publish.topic import load_topic
+
+    copy_seeds(tmp_path / "seeds")
+    folder = tmp_path / "seeds" / "topics" / "ketamine-depression"
+    path = folder / "topic.yaml"
+    control = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del control["sources"]
+    path.write_text(yaml.safe_dump(control), encoding="utf-8")
+    load_topic(folder)  # no list: every normalized source may be cited by its id
+    patient = folder / "patient.md"
+    text = patient.read_text(encoding="utf-8")
+    patient.write_text(text.replace("@ketamine-depression-how-it-works", "@yale", 1), "utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_topic(folder)
+    assert (
+        "unknown citation key @yale; topic.yaml has no `sources:`, where short aliases are given"
+        in str(caught.value)
+    )
+    assert "patient.md:" in str(caught.value)

@@ -111,9 +111,11 @@ def _first_block_line(markdown: str) -> int | None:
 
 def sentences_of(text: Text) -> Iterator[tuple[int, str]]:
     """(line, sentence) of every paragraph and list item, citations taken out."""
+    from publish.scaffold import PLACEHOLDER
+
     for block in printed_blocks(text):
-        if block.kind != "paragraph":
-            continue
+        if block.kind != "paragraph" or PLACEHOLDER.search(block.content):
+            continue  # a placeholder is the placeholders gate's finding, not a sentence
         for sentence in _SENTENCE.split(_plain(block)):
             if sentence.strip():
                 yield block.line, sentence.strip()

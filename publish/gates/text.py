@@ -11,6 +11,7 @@ from typing import Any
 from publish.citations import CITATION, find_citations
 from publish.gates.findings import Finding
 from publish.project import TOPIC_FILE
+from publish.scaffold import PLACEHOLDER
 from publish.topic import Text, Topic
 
 WARN_GRADE = 6.0
@@ -169,7 +170,9 @@ def front_matter(topic: Topic) -> list[Finding]:
     )
     findings = []
     for field, value, max_words in fields:
-        problem = label_problem(value, field, max_words) if value else None
+        if not value or PLACEHOLDER.search(value):
+            continue  # the placeholders gate names it
+        problem = label_problem(value, field, max_words)
         if problem:
             line = _field_line(path, field)
             message = f"{problem}: {_claim(value or '')}"
@@ -208,6 +211,8 @@ def citations(topic: Topic) -> list[Finding]:
     findings = front_matter(topic)
     for text in topic.texts:
         for block in printed_blocks(text):
+            if PLACEHOLDER.search(block.content):
+                continue  # the placeholders gate names it; one finding, not two
             problem = heading_problem(block) if block.kind == "heading" else None
             if block.kind == "paragraph" and not block.cited:
                 hidden = CITATION.search(block.content)
@@ -217,7 +222,7 @@ def citations(topic: Topic) -> list[Finding]:
                 findings.append(Finding("citations", "fail", message, str(text.path), block.line))
     glossary = str(topic.glossary_path)
     for entry in topic.glossary:
-        if not entry.cite:
+        if not entry.cite and not PLACEHOLDER.search(entry.term + entry.definition):
             message = f"glossary entry {entry.term!r} cites no source (add cite: [source-id])"
             findings.append(Finding("citations", "fail", message, glossary, entry.line))
     cited = {c.key for t in topic.texts for c in t.cites}
