@@ -246,4 +246,5 @@ def built_files(
 def _expected(artifact: registry.Artifact, topic: Topic) -> bool:
     """Whether a build of this language must have made the artifact: not a variant (built
     only on request), and made from text the topic has in it (no clinician.md, no sheet)."""
-    return not artifact.variant and artifact.builds_in(topic.folder, topic.variant)
+    own = artifact.own_file(topic.variant)  # judged on the topic as loaded, not the folder
+    return not artifact.variant and (own is None or own in {t.path.name for t in topic.texts})
