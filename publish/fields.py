@@ -489,6 +489,11 @@ class NormalizedFields(Fields):
         "People quoted or speaking in the source, with credentials where given.", default=None
     )
     authors: Names | None = _about("People who wrote the source.", default=None)
+    pages: int | None = _about(
+        "How many pages a paginated source (a PDF) has; the body marks where each starts.",
+        default=None,
+        ge=1,
+    )
     source_file: Text = _about(
         "Name of the raw file this was made from, relative to the raw folder."
     )

@@ -113,3 +113,39 @@ def _depth(children: list[Token]) -> int:
         depth += child.nesting
         deepest = max(deepest, depth)
     return deepest
+
+
+# --- raw documents that are not plain text -----------------------------------------------------
+# A text file is held to 2 MiB (`publish.normalizer.rawtext.MAX_BYTES`). Web pages, PDFs and
+# Word files carry far more bytes than text (scripts, styles, fonts, images, compression), so
+# each format has limits of its own: its size, checked before the file is read, and what
+# bounds the time its reader takes. Beyond one: exit 3, one line naming the file. Times were
+# measured on a shared 2-core machine.
+
+MAX_HTML_BYTES = 5 * 1024 * 1024
+"""A saved web page with its inline scripts, styles and images (5 MiB); the text of a real
+article is a small part of it."""
+
+MAX_HTML_ELEMENTS = 20_000
+"""Elements in a web page's body once scripts, styles, SVG and inline formatting are set
+aside: the content extractor's time grows faster than the page (about 5 s at this limit,
+17 s at twice it); a long article holds a few thousand."""
+
+MAX_PDF_BYTES = 32 * 1024 * 1024
+"""A PDF (32 MiB): a drug's full prescribing information with its figures is a few MiB."""
+
+MAX_PDF_PAGES = 200
+"""Pages of one PDF: pdfminer.six lays out about five dense pages a second, so a PDF takes
+at most about 40 s; a prescribing information runs to 20 to 60 pages."""
+
+MAX_DOCX_BYTES = 16 * 1024 * 1024
+"""A Word file (16 MiB, compressed, images included)."""
+
+MAX_DOCX_PART_BYTES = 8 * 1024 * 1024
+"""The inflated size of a Word file's XML parts, all together, read from the archive's
+directory before anything is inflated (a ZIP bomb of a few KiB that inflates to gigabytes
+is refused). mammoth converts about a MiB of XML in 3 s; a 100-page document has 1 to 3."""
+
+MAX_EXTRACTED_CHARS = 2 * 1024 * 1024
+"""Characters of text taken out of one web page, PDF or Word file: the same bound as a
+text file's, so every later step sees no more than it would from one."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from publish.normalizer import rules
 from publish.normalizer.chunks import Chunk
-from publish.normalizer.model import Block, BulletList, Heading, Paragraph, Removal
+from publish.normalizer.model import Block, BulletList, Heading, PageMark, Paragraph, Removal
 
 _PROMO_REASONS = {"advertisement", "call-to-action", "boilerplate"}
 
@@ -86,16 +86,11 @@ def _classify_one(chunk: Chunk, in_tail: bool, promoters: list[str]) -> Item:
             return item
     text = chunk.text
     esc = rules.escape_markdown
-    visit = rules.ADVERT_VISIT.match(text)
-    caption = chunk.is_single_line and rules.IMAGE_CAPTION.match(text)
-    if caption or (rules.BOILERPLATE.search(text) and len(text) < 300):
-        item.removal = Removal("boilerplate", chunk.raw, chunk.line)
-    elif rules.CALL_TO_ACTION.search(text) and len(text) < 300 and not chunk.is_list:
-        item.removal = Removal("call-to-action", chunk.raw, chunk.line)
-    elif visit or (in_tail and rules.ADVERT_SELF.search(text) and not chunk.is_list):
-        if visit:
-            promoters.append(visit.group("name"))
-        item.removal = Removal("advertisement", chunk.raw, chunk.line)
+    reason, promoter = judge(text, is_list=chunk.is_list, single=chunk.is_single_line, tail=in_tail)
+    if promoter:
+        promoters.append(promoter)
+    if reason:
+        item.removal = Removal(reason, chunk.raw, chunk.line)
     elif chunk.is_list:
         items = tuple(rules.bold_label(esc(i)) for i in chunk.items())
         item.block = BulletList(items, ordered=chunk.is_ordered)
@@ -104,6 +99,27 @@ def _classify_one(chunk: Chunk, in_tail: bool, promoters: list[str]) -> Item:
     else:
         item.block = Paragraph(esc(text))
     return item
+
+
+def judge(text: str, *, is_list: bool, single: bool, tail: bool) -> tuple[str | None, str | None]:
+    """Why a block of text is not content, if it is not: (reason, business it advertises).
+
+    Every reader asks this of each block, so a call to action or an advertisement is
+    removed alike from a text file, a web page, a PDF or a Word file. `single` is a block of
+    one line (a caption), `tail` one of the last three blocks (where sites advertise).
+    """
+    visit = rules.ADVERT_VISIT.match(text)
+    if (single and rules.IMAGE_CAPTION.match(text)) or (
+        rules.BOILERPLATE.search(text) and len(text) < 300
+    ):
+        return "boilerplate", None
+    if rules.CALL_TO_ACTION.search(text) and len(text) < 300 and not is_list:
+        return "call-to-action", None
+    if visit:
+        return "advertisement", visit.group("name")
+    if tail and rules.ADVERT_SELF.search(text) and not is_list:
+        return "advertisement", None
+    return None, None
 
 
 def drop_empty_sections(items: list[Item]) -> list[Item]:
@@ -118,13 +134,18 @@ def drop_empty_sections(items: list[Item]) -> list[Item]:
             if isinstance(later.block, Heading) and later.block.level <= item.block.level:
                 break
             section.append(later)
-        if any(later.block is not None for later in section):
+        if any(
+            later.block is not None and not isinstance(later.block, PageMark) for later in section
+        ):
             continue
         reasons = {later.removal.reason for later in section if later.removal}
         promo = bool(reasons) and reasons <= _PROMO_REASONS and reasons != {"boilerplate"}
         reason = "advertisement" if promo else "empty-section"
         result[index] = Item(
-            item.line, item.raw, removal=Removal(reason, item.raw, item.line), markup=item.markup
+            item.line,
+            item.raw,
+            removal=Removal(reason, item.raw, item.line or None),
+            markup=item.markup,
         )
     return result
 

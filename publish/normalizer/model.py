@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,9 @@ KINDS = {
     "video-page": "a video's web page: title, description with a link, text, comment thread",
     "report": "a plain report with section headings and no metadata of its own",
     "wiki-page": "a Markdown page with front matter that is not a video summary",
+    "web-page": "a saved web page (HTML): its main content, without the site around it",
+    "pdf-document": "a PDF: text page by page, without running headers, footers and page numbers",
+    "word-document": "a Word file (DOCX): headings, lists and tables; comments and edits recorded",
 }
 """What each `kind` means."""
 
@@ -29,11 +33,15 @@ REASONS = {
     "advertisement": "sells a product or service (a clinic, a course)",
     "call-to-action": "asks the reader to do something for the publisher (join, sign up, visit)",
     "boilerplate": "text that is the same on every page (privacy lines, image captions)",
-    "comments": "a reader comment thread; removed whole, with the number of comments",
+    "comments": "a comment thread (a page's readers, a Word file's reviewers); removed whole, "
+    "with the number of comments",
     "empty-section": "a heading with no content under it",
     "markup": "HTML tags; their text content is kept",
     "metadata": "a line whose content moved into the front matter",
     "navigation": "links and menus that lead elsewhere on the site",
+    "outside-content": "text of a web page outside the main content the extractor found",
+    "page-number": "a printed page number ('7', 'Page 7 of 12'); page markers mark pages instead",
+    "tracked-change": "text a Word file's tracked changes propose to insert, not yet accepted",
 }
 """Why something was removed: the `reason` vocabulary."""
 
@@ -42,6 +50,8 @@ FLAGS = {
     "undated": "no publication date could be found",
     "untitled": "the raw text has no title and no override gives one",
     "relative-dates": "the text says 'last year' or similar and the source has no date",
+    "tracked-changes": "a Word file with edits proposed and not accepted: insertions are under "
+    "`removed`, text proposed for deletion is still in the body",
 }
 """Judgements a clinician must see: the `flags` vocabulary."""
 
@@ -87,14 +97,33 @@ class BulletList:
     ordered: bool = False
 
 
-Block = Heading | Paragraph | BulletList
+@dataclass(frozen=True)
+class PageMark:
+    """Where a page of a paginated source (a PDF) starts: what follows, up to the next mark,
+    is on that page."""
+
+    page: int
+
+    @property
+    def markdown(self) -> str:
+        """A CommonMark link reference definition: every renderer prints nothing for it,
+        and it cannot be mistaken for text, whose brackets are escaped."""
+        return f"[page {self.page}]: #page-{self.page}"
+
+
+PAGE_MARK = re.compile(r"^\[page (?P<page>[1-9][0-9]*)\]: #page-(?P=page)$", re.M)
+"""A page marker in a normalized body, one line of its own."""
+
+Block = Heading | Paragraph | BulletList | PageMark
 
 
 def blocks_to_markdown(blocks: list[Block]) -> str:
     """CommonMark for a list of blocks, one blank line between blocks."""
     parts = []
     for block in blocks:
-        if isinstance(block, Heading):
+        if isinstance(block, PageMark):
+            parts.append(block.markdown)
+        elif isinstance(block, Heading):
             parts.append(f"{'#' * block.level} {block.text}")
         elif isinstance(block, Paragraph):
             parts.append(block.text)
@@ -106,7 +135,16 @@ def blocks_to_markdown(blocks: list[Block]) -> str:
     return "\n\n".join(parts) + "\n" if parts else ""
 
 
-_OPTIONAL = ("publisher", "published", "url", "category", "speakers", "authors", "video_id")
+_OPTIONAL = (
+    "publisher",
+    "published",
+    "url",
+    "category",
+    "speakers",
+    "authors",
+    "video_id",
+    "pages",
+)
 
 
 @dataclass

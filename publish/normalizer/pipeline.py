@@ -13,7 +13,7 @@ from typing import Any
 from publish import frontmatter, patterns
 from publish.errors import InputError, PublishError
 from publish.fsutil import require_inside, write_atomic
-from publish.normalizer import rules
+from publish.normalizer import formats, rules
 from publish.normalizer.chunks import split_chunks
 from publish.normalizer.model import (
     NormalizedSource,
@@ -25,12 +25,19 @@ from publish.normalizer.model import (
 from publish.normalizer.overrides import FILE_NAME as OVERRIDES_FILE
 from publish.normalizer.overrides import load_overrides
 from publish.normalizer.rawtext import clean_text, decode, read_raw
-from publish.normalizer.readers import Draft, pick_reader
+from publish.normalizer.readers import Draft, pick_format_reader, pick_reader
 from publish.project import Project
 
-__all__ = ["NormalizeResult", "normalize_paths", "normalize_text", "parse_normalized"]
+__all__ = [
+    "NormalizeResult",
+    "normalize_paths",
+    "normalize_raw",
+    "normalize_text",
+    "parse_normalized",
+]
 
-RAW_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+RAW_SUFFIXES = (".txt", ".md", ".markdown", ".text", ".html", ".htm", ".pdf", ".docx")
+"""Files of a folder that normalize reads; what each is comes from its content."""
 
 
 @dataclass
@@ -99,13 +106,16 @@ def finish(
         source_id, n = f"{base}-{n}", n + 1
     taken.add(source_id)
     body = blocks_to_markdown(draft.blocks).replace(rules.SELF, f"@{source_id}")
-    if any(r.reason == "advertisement" for r in draft.removed):
+    promotional = draft.promotional
+    if promotional is None:
+        promotional = any(r.reason == "advertisement" for r in draft.removed)
+    if promotional:
         flags.add("promotional")
     if not meta.get("published"):
         flags.add("undated")
         if rules.RELATIVE_DATE.search(body):
             flags.add("relative-dates")
-    order = ["promotional", "undated", "relative-dates", "untitled"]
+    order = ["promotional", "tracked-changes", "undated", "relative-dates", "untitled"]
     return NormalizedSource(
         id=source_id,
         title=title,
@@ -146,6 +156,36 @@ def normalize_text(
         taken.add(draft.id)
         return draft
     source = finish(draft, source_file, digest, overrides or {}, taken)
+    check_front_matter(source.front_matter(), origin)  # never write what a build refuses
+    return source
+
+
+def normalize_raw(
+    data: bytes,
+    source_file: str = "document.txt",
+    *,
+    overrides: dict[str, Any] | None = None,
+    taken: set[str] | None = None,
+    origin: Path | str | None = None,
+) -> NormalizedSource:
+    """Normalize one raw file's bytes: a web page, a PDF or a Word file by its reader (told
+    by its content), anything else as text."""
+    origin = origin or source_file
+    digest = hashlib.sha256(data).hexdigest()
+    reader = pick_format_reader(data)
+    if reader is None:
+        try:
+            text = decode(data, origin)
+        except InputError as exc:
+            expected = formats.BY_SUFFIX.get(Path(source_file).suffix.lower())
+            if expected is None:
+                raise
+            raise InputError(expected, origin) from exc
+        return normalize_text(
+            text, source_file, sha256=digest, overrides=overrides, taken=taken, origin=origin
+        )
+    draft = reader.read_bytes(data, origin)
+    source = finish(draft, source_file, digest, overrides or {}, set() if taken is None else taken)
     check_front_matter(source.front_matter(), origin)  # never write what a build refuses
     return source
 
@@ -196,12 +236,9 @@ def normalize_paths(
     taken: set[str] = set()
     for file in files:
         try:
-            data = read_raw(file)
-            text = decode(data, file)
-            source = normalize_text(
-                text,
+            source = normalize_raw(
+                read_raw(file, formats.size_limit),
                 file.name,
-                sha256=hashlib.sha256(data).hexdigest(),
                 overrides=table.get(file.name, {}),
                 taken=taken,
                 origin=file,
@@ -224,6 +261,11 @@ def normalize_paths(
         f"{source.source_file}: no title found; set one in {OVERRIDES_FILE}"
         for source in result.sources
         if "untitled" in source.flags
+    ] + [
+        f"{source.source_file}: edits proposed in Word and not accepted; the body is the text "
+        "before them: accept or reject them in Word and normalize again"
+        for source in result.sources
+        if "tracked-changes" in source.flags
     ]
     return result
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import codecs
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 from publish.errors import InputError
 
 MAX_BYTES = 2 * 1024 * 1024
 """Largest raw document accepted (2 MiB): far above any real article, well below trouble."""
+
+HEAD_BYTES = 1024
+"""How much of a file is read to tell its format (magic bytes, an HTML doctype)."""
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -18,18 +22,22 @@ _BOMS = (
 )
 
 
-def read_raw(path: Path) -> bytes:
-    """Read a raw file's bytes, enforcing existence and the size limit."""
+def read_raw(path: Path, limit: Callable[[bytes], tuple[int, str]] | None = None) -> bytes:
+    """Read a raw file's bytes, enforcing existence and the size limit.
+
+    `limit`, given the file's first `HEAD_BYTES`, says how large a file of that format may
+    be and what to call it ("web page"); by default every file is text, at `MAX_BYTES`.
+    """
     try:
         size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(HEAD_BYTES) if limit else b""
+            most, what = limit(head) if limit else (MAX_BYTES, "file")
+            if size > most:
+                raise InputError(f"{what} is {size} bytes, over the {most}-byte limit", path)
+            return head + handle.read()
     except FileNotFoundError as exc:
         raise InputError("no such file", path) from exc
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", path) from exc
-    if size > MAX_BYTES:
-        raise InputError(f"file is {size} bytes, over the {MAX_BYTES}-byte limit", path)
-    try:
-        return path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", path) from exc
 

@@ -7,51 +7,19 @@ reads the document. The report reader matches anything and comes last.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, ClassVar
 
 from publish import frontmatter, patterns
 from publish.errors import InputError
 from publish.normalizer import rules
+from publish.normalizer.base import Draft, Reader
 from publish.normalizer.body import Item, build_body, drop_empty_sections
 from publish.normalizer.chunks import Chunk, split_chunks
+from publish.normalizer.docx import DocxReader
+from publish.normalizer.html import HtmlReader
 from publish.normalizer.model import Block, BulletList, Heading, Paragraph, Removal
-
-
-@dataclass
-class Draft:
-    """What a reader found, before overrides and the id are applied."""
-
-    kind: str
-    title: str | None = None
-    meta: dict[str, Any] = field(default_factory=dict)
-    blocks: list = field(default_factory=list)
-    removed: list[Removal] = field(default_factory=list)
-    related: list[str] = field(default_factory=list)
-    language: str | None = None
-    flags: set[str] = field(default_factory=set)
-
-
-class Reader:
-    """Recognise one kind of document and read it into a Draft."""
-
-    kind: ClassVar[str]
-    """The kind a document read by this reader is."""
-    other_kinds: ClassVar[tuple[str, ...]] = ()
-    """Kinds the reader gives instead of `kind` when the document shows it is one of them."""
-
-    @property
-    def kinds(self) -> tuple[str, ...]:
-        """Every kind a Draft from this reader can have."""
-        return (self.kind, *self.other_kinds)
-
-    def matches(self, text: str, chunks: list[Chunk]) -> bool:
-        raise NotImplementedError
-
-    def read(self, text: str, chunks: list[Chunk], path: Path | str) -> Draft:
-        raise NotImplementedError
+from publish.normalizer.pdf import PdfReader
 
 
 def _single(chunks: list[Chunk], index: int) -> str | None:
@@ -364,6 +332,9 @@ class ReportReader(Reader):
 
 
 READERS: tuple[Reader, ...] = (
+    HtmlReader(),
+    PdfReader(),
+    DocxReader(),
     WikiReader(),
     PodcastReader(),
     ExplainerReader(),
@@ -374,6 +345,11 @@ READERS: tuple[Reader, ...] = (
 
 def pick_reader(text: str, chunks: list[Chunk]) -> Reader:
     return next(reader for reader in READERS if reader.matches(text, chunks))
+
+
+def pick_format_reader(data: bytes) -> Reader | None:
+    """The reader of a format told by its bytes (a web page, a PDF, a Word file), if any."""
+    return next((reader for reader in READERS if reader.sniff(data)), None)
 
 
 def _block_text(block: object) -> str:
@@ -395,4 +371,4 @@ def _as_date(value: object) -> str | None:
     return None
 
 
-__all__ = ["READERS", "Draft", "Reader", "pick_reader"]
+__all__ = ["READERS", "Draft", "Reader", "pick_format_reader", "pick_reader"]

@@ -158,6 +158,25 @@ COMMENTS_END = re.compile(
     r"^(?:Leave a (?:Reply|Comment)|Post a comment|Add a comment|Submit comment)\b", re.I
 )
 
+# --- pages of a paginated document ---------------------------------------------------------
+
+PAGE_NUMBER = re.compile(
+    r"^(?:(?:page|p\.|pg\.?)\s*)?(?:\d{1,4}|(?=[ivxlc])(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3}))"
+    r"(?:\s*(?:of|/)\s*\d{1,4})?$|"
+    r"^[-–—]\s*\d{1,4}\s*[-–—]$",
+    re.I,
+)
+"""A line that is only a page number: '7', 'vii' (a Roman numeral up to 99), 'Page 7',
+'p. 7', 'Page 7 of 12', '7 / 12', '– 7 –'."""
+_DIGITS = re.compile(r"\d+")
+
+
+def running_key(line: str) -> str:
+    """What a running header or footer has in common from page to page: its words, with
+    each number one '#' ('Guide, page 3' and 'Guide, page 4' are both 'guide, page #')."""
+    return _DIGITS.sub("#", " ".join(line.split())).casefold()
+
+
 # --- inline passes ---------------------------------------------------------------
 
 RELATIVE_DATE = re.compile(r"\b(?:last|this|next) (?:year|month|week)\b|\brecently\b", re.I)
