@@ -282,3 +282,30 @@ def test_the_registry_says_a_topic_without_clinician_text_has_no_sheet(
     folder = topic_dir(project)
     assert not ARTIFACTS["clinician"].builds_in(folder, None)
     assert ARTIFACTS["handout"].builds_in(folder, None)
+
+
+def test_the_about_page_speaks_of_video_moments_only_when_the_texts_cite_one(
+    tmp_path: Path,
+) -> None:
+    from publish.project import Project
+    from publish.render.book import chapters
+    from publish.render.context import document_messages
+    from publish.render.options import Options
+    from publish.topic import load_topic
+
+    copy_seeds(tmp_path / "seeds")
+    folder = topic_dir(tmp_path)
+    options = Options(project=Project.find(tmp_path))
+
+    def about() -> str:
+        topic = load_topic(folder)
+        book = chapters(topic, options, document_messages(topic, options), lambda src: src)
+        return next(c.html for c in book.chapters if c.file_name == "about.xhtml")
+
+    moments = "Times such as 01:22:00 link to that moment in the video."
+    assert moments in about()
+    for name in ("patient.md", "clinician.md"):
+        path = folder / name
+        path.write_text(re.sub(r", \d+:\d\d:\d\d", "", path.read_text("utf-8")), "utf-8")
+    assert moments not in about()
+    assert "Numbers in the text link to the references." in about()

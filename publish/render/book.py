@@ -93,6 +93,7 @@ def chapters(
             "epub/about.html",
             has_sources=with_sources,
             has_clinician=topic.clinician is not None,
+            has_moments=any(cite.locator for text in topic.texts for cite in text.cites),
         )
     ]
     guide = render_text(topic, topic.patient, messages, numbering, "references.xhtml", image_src)
