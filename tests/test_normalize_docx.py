@@ -4,6 +4,7 @@ bomb or XML with entities refused in one line."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import re
@@ -13,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from publish import limits
 from publish.cli import cli
@@ -239,3 +242,19 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated(tmp_path: Path) -> None:
     assert len(data) < 200_000
     with pytest.raises(InputError, match=r"inflate to \d+ bytes, over the"):
         normalize_raw(data, "bomb.docx")
+
+
+CHANGES = st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), max_size=20)
+
+
+@settings(max_examples=15, deadline=None)
+@given(CHANGES, st.floats(0.25, 1.0))
+def test_a_damaged_file_fails_only_with_one_clear_error(
+    changes: list[tuple[int, int]], kept: float
+) -> None:
+    """Bytes changed or cut anywhere: the file is read, or refused with an InputError."""
+    raw = bytearray(DOCX.read_bytes())
+    for at, value in changes:
+        raw[at % len(raw)] = value
+    with contextlib.suppress(InputError):
+        normalize_raw(bytes(raw[: int(len(raw) * kept)]), "leaflet.docx")

@@ -343,3 +343,13 @@ def test_any_page_fails_only_clearly_keeps_no_furniture_loses_nothing_and_is_a_f
     for piece in furniture:
         assert not any(line in source.body for line in shown_text(piece).split("\n")), piece
     assert normalize_text(source.to_text(), "page.md").to_text() == source.to_text()
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.text())
+def test_any_text_that_looks_like_a_page_fails_only_with_an_input_error(text: str) -> None:
+    try:
+        source = normalize_text(f"<!DOCTYPE html><html><body><p>{text}</p>", "page.txt")
+    except InputError:
+        return
+    assert normalize_text(source.to_text(), "page.md").to_text() == source.to_text()

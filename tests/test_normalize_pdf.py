@@ -4,6 +4,7 @@ refused in one line."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import re
@@ -14,11 +15,13 @@ import pikepdf
 import pypdf
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from publish import limits
 from publish.cli import cli
-from publish.errors import EXIT_INPUT
+from publish.errors import EXIT_INPUT, InputError
 from publish.normalizer import NormalizedSource, normalize_paths, normalize_text
 from publish.normalizer.model import PAGE_MARK
 from publish.normalizer.pdf import Line, Structure, find_furniture, structure
@@ -264,3 +267,19 @@ def test_a_bad_pdf_is_one_line_exit_3_and_nothing_written(
     assert result.stderr.splitlines() == [result.stderr.strip()], result.stderr  # one line
     assert result.stderr.startswith("error: raw/guide.pdf: ") and message in result.stderr
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+CHANGES = st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), max_size=20)
+
+
+@settings(max_examples=15, deadline=None)
+@given(CHANGES, st.floats(0.25, 1.0))
+def test_a_damaged_file_fails_only_with_one_clear_error(
+    changes: list[tuple[int, int]], kept: float
+) -> None:
+    """Bytes changed or cut anywhere: the file is read, or refused with an InputError."""
+    raw = bytearray(TAGGED.read_bytes())
+    for at, value in changes:
+        raw[at % len(raw)] = value
+    with contextlib.suppress(InputError):
+        normalize_raw(bytes(raw[: int(len(raw) * kept)]), "guide.pdf")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,11 @@ _STYLE_MAP = "p[style-name='Title'] => h1.document-title:fresh"
 """The Title style is the document's title; mammoth's own map does the rest (Heading 1-6,
 lists, tables)."""
 _JUNK_TITLE = re.compile(r"^(?:microsoft word - |untitled|document\d*$)|\.docx?$", re.I)
+_ZIP_ERRORS = (
+    *(zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError),
+    *(RuntimeError, NotImplementedError),  # an encrypted entry; a compression method unknown
+)
+"""What zipfile raises on a damaged or unusual archive."""
 
 
 @dataclass
@@ -108,7 +114,7 @@ def read_docx(data: bytes, path: Path | str) -> Draft:
 def _archive(data: bytes, path: Path | str) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+    except _ZIP_ERRORS as exc:
         raise InputError(f"corrupt Word file: not a readable ZIP archive ({exc})", path) from exc
     if DOCUMENT not in archive.namelist():
         archive.close()
@@ -132,7 +138,7 @@ def _parts(archive: zipfile.ZipFile, path: Path | str) -> dict[str, bytes]:
         for info in names:
             with archive.open(info) as handle:  # never more than the directory declared
                 parts[info.filename] = handle.read(info.file_size + 1)[: info.file_size]
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
+    except _ZIP_ERRORS as exc:
         raise InputError(f"corrupt Word file ({exc})", path) from exc
     for name, part in parts.items():
         if _DOCTYPE.search(part[:4096]):

@@ -150,6 +150,7 @@ def _known(name: str) -> str:
     """A declared charset Python knows; a page declaring UTF-16 in ASCII is UTF-8 (HTML)."""
     try:
         found = codecs.lookup(name).name
+        b"".decode(found)  # a codec that is no text encoding ('rot13') fails here
     except LookupError:
         return "utf-8"
     return "utf-8" if found.startswith("utf-16") else found
@@ -570,7 +571,7 @@ def _left_out(lines: list[Line], pieces: list[Piece], draft: Draft) -> list[Remo
     each other that are left out for the same reason are one removal."""
     found = "\n".join(text for piece in pieces for text in (piece.text, *piece.items) if text)
     position = 0
-    removed: list[Removal] = []
+    groups: list[tuple[str, list[Line]]] = []
     previous_left_out = False
     for line in lines:
         at = found.find(line.text, position, position + len(line.text) + SEARCH_AHEAD)
@@ -578,13 +579,15 @@ def _left_out(lines: list[Line], pieces: list[Piece], draft: Draft) -> list[Remo
             position, previous_left_out = at + len(line.text), False
             continue
         reason = _why_left_out(line, draft)
-        last = removed[-1] if removed else None
-        if previous_left_out and last is not None and last.reason == reason:
-            removed[-1] = Removal(reason, f"{last.text}\n{line.text}", last.line)
+        if previous_left_out and groups[-1][0] == reason:
+            groups[-1][1].append(line)
         else:
-            removed.append(Removal(reason, line.text, line.line))
+            groups.append((reason, [line]))
         previous_left_out = True
-    return removed
+    return [
+        Removal(reason, "\n".join(line.text for line in group), group[0].line)
+        for reason, group in groups
+    ]
 
 
 def _why_left_out(line: Line, draft: Draft) -> str:

@@ -153,7 +153,11 @@ def read_pdf(data: bytes, path: Path | str) -> Draft:
 
 def open_pdf(data: bytes, path: Path | str) -> Opened:
     """Open with pikepdf: refuse an encrypted PDF that needs a password, a damaged file and
-    one of too many pages; one that opens without a password is read decrypted."""
+    one of too many pages; one that opens without a password is read decrypted.
+
+    qpdf repairs what it can; whatever it still raises on a damaged file (any exception:
+    the file is untrusted) is one error naming the file, never a traceback.
+    """
     import pikepdf
 
     try:
@@ -163,21 +167,27 @@ def open_pdf(data: bytes, path: Path | str) -> Opened:
             "encrypted PDF: it needs a password; save a copy without one and normalize that",
             path,
         ) from exc
-    except (pikepdf.PdfError, ValueError, RecursionError) as exc:
+    except Exception as exc:
         raise InputError(f"not a readable PDF ({_reason(exc)})", path) from exc
     with pdf:
-        count = len(pdf.pages)
-        if count == 0:
-            raise InputError("a PDF with no pages", path)
-        if count > limits.MAX_PDF_PAGES:
-            raise InputError(
-                f"PDF of {count} pages, over the {limits.MAX_PDF_PAGES}-page limit", path
-            )
-        if pdf.is_encrypted:
-            decrypted = io.BytesIO()
-            pdf.save(decrypted)
-            data = decrypted.getvalue()
-        return Opened(data, count, structure(pdf), _title(pdf), _language(pdf))
+        try:
+            count = len(pdf.pages)
+            if 0 < count <= limits.MAX_PDF_PAGES:
+                return Opened(_plain(pdf, data), count, structure(pdf), _title(pdf), _language(pdf))
+        except Exception as exc:
+            raise InputError(f"not a readable PDF ({_reason(exc)})", path) from exc
+    if count == 0:
+        raise InputError("a PDF with no pages", path)
+    raise InputError(f"PDF of {count} pages, over the {limits.MAX_PDF_PAGES}-page limit", path)
+
+
+def _plain(pdf: pikepdf.Pdf, data: bytes) -> bytes:
+    """The PDF as pdfminer.six is to read it: decrypted, if it was encrypted."""
+    if not pdf.is_encrypted:
+        return data
+    decrypted = io.BytesIO()
+    pdf.save(decrypted)
+    return decrypted.getvalue()
 
 
 def structure(pdf: pikepdf.Pdf) -> Structure:
@@ -546,7 +556,7 @@ def _join(lines: Iterator[str] | list[str]) -> str:
     ('medi-' + 'cine') is joined without a space, its hyphen kept."""
     text = ""
     for line in lines:
-        if re.search(r"[A-Za-z]-$", text) and line[:1].islower():
+        if text[-1:] == "-" and text[-2:-1].isalpha() and line[:1].islower():
             text += line
         else:
             text = f"{text} {line}" if text else line
