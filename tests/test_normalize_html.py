@@ -228,6 +228,19 @@ def test_a_page_in_a_declared_legacy_charset_is_read(tmp_path: Path) -> None:
     assert any("Café" in r.text for r in source.removed)
 
 
+def test_a_wrapper_holding_most_of_the_text_is_not_furniture_whatever_its_class() -> None:
+    html = (
+        "<!DOCTYPE html><html><head><title>Dry Skin</title></head><body>"
+        "<nav><a href='/'>Home</a></nav><div class='entry-content share-enabled'>"
+        "<p>Dry skin can itch and crack, most often in winter.</p>"
+        "<p>A fragrance-free moisturizer after bathing may help.</p></div>"
+        "<div class='share-bar'>Share this</div></body></html>"
+    )
+    source = normalize_raw(html.encode("utf-8"), "skin.html")
+    assert "A fragrance-free moisturizer after bathing may help." in source.body
+    assert ("boilerplate", "Share this") in [(r.reason, r.text) for r in source.removed]
+
+
 def test_nothing_is_fetched(tmp_path: Path) -> None:
     """Stylesheets, scripts, images and frames of the page point at a local server, which
     counts every connection: normalizing the page makes none."""

@@ -28,7 +28,7 @@ from publish.normalizer.base import Draft, Reader
 from publish.normalizer.body import judge
 from publish.normalizer.chunks import Chunk
 from publish.normalizer.model import Removal
-from publish.normalizer.rawtext import clean_text
+from publish.normalizer.rawtext import HEAD_BYTES, clean_text
 from publish.normalizer.structured import HEADING, LIST, PARAGRAPH, Piece, build, clean
 
 if TYPE_CHECKING:
@@ -121,7 +121,7 @@ class HtmlReader(Reader):
         return read_page(text, path)
 
     def sniff(self, data: bytes) -> bool:
-        return formats.sniff(data[: formats.rawtext.HEAD_BYTES]) == formats.HTML
+        return formats.sniff(data[:HEAD_BYTES]) == formats.HTML
 
     def read_bytes(self, data: bytes, path: Path | str) -> Draft:
         return read_page(decode(data, path), path)
@@ -368,14 +368,19 @@ def _language(value: str | None) -> str | None:
 
 def remove_furniture(body: HtmlElement) -> list[Removal]:
     """Take out every element the markup names as furniture, outermost first, and record
-    its text with the reason; an element holding the main content is never furniture."""
+    its text with the reason. An element holding the main content is never furniture: one
+    that holds the article, `<main>` or the `<h1>`, or (but for a comment section) most of
+    the page's text, as a wrapper classed 'entry-content share-enabled' may."""
     keep = {ancestor for found in body.xpath(_CONTENT) for ancestor in found.iterancestors()}
     keep |= set(body.xpath(_CONTENT))
+    half = len(body.text_content()) / 2
     removed: list[Removal] = []
     stack = list(reversed(list(body)))
     while stack:
         element = stack.pop()
         reason = _furniture_reason(element) if element not in keep else None
+        if reason not in (None, "comments") and len(element.text_content()) > half:
+            reason = None
         if reason is None:
             stack.extend(reversed(list(element)))
             continue
