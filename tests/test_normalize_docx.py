@@ -185,6 +185,14 @@ def _with_doctype() -> bytes:
     return _zip(parts)
 
 
+def _empty() -> bytes:
+    parts = _parts()
+    parts["word/document.xml"] = re.sub(
+        rb"<w:body>.*</w:body>", b"<w:body><w:p/></w:body>", parts["word/document.xml"], flags=re.S
+    )
+    return _zip(parts)
+
+
 @pytest.mark.parametrize(
     ("make", "setting", "message"),
     [
@@ -207,6 +215,7 @@ def _with_doctype() -> bytes:
             id="not-a-zip",
         ),
         pytest.param(_with_doctype, None, "declares a DOCTYPE", id="entities"),
+        pytest.param(_empty, None, "a Word file with no text", id="empty"),
         pytest.param(
             DOCX.read_bytes,
             ("MAX_DOCX_PART_BYTES", 4000),

@@ -84,6 +84,8 @@ def read_docx(data: bytes, path: Path | str) -> Draft:
     settled = settle(parts, path)
     draft = Draft(kind=DocxReader.kind)
     pieces = convert(parts | settled.parts, path)
+    if not pieces:
+        raise InputError("a Word file with no text", path)
     title = next((p for p in pieces if p.kind == HEADING and p.level == 1), None)
     if title is not None:
         pieces.remove(title)

@@ -286,11 +286,12 @@ def layout(opened: Opened, path: Path | str) -> list[list[Line]]:
     damaged file is reported as one error naming the file, never as a traceback.
     """
     try:
-        return list(_pages(opened, path))
+        pages = list(_pages(opened, path))
     except InputError:
         raise
     except Exception as exc:  # a damaged PDF can fail anywhere in the parser
         raise InputError(f"not a readable PDF ({_reason(exc)})", path) from exc
+    return pages + [[] for _ in range(opened.pages - len(pages))]  # pages pdfminer.six missed
 
 
 def _pages(opened: Opened, path: Path | str) -> Iterator[list[Line]]:
