@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from helpers import listening
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from publish import limits
@@ -232,8 +232,11 @@ def test_a_wrapper_holding_most_of_the_text_is_not_furniture_whatever_its_class(
     html = (
         "<!DOCTYPE html><html><head><title>Dry Skin</title></head><body>"
         "<nav><a href='/'>Home</a></nav><div class='entry-content share-enabled'>"
-        "<p>Dry skin can itch and crack, most often in winter.</p>"
-        "<p>A fragrance-free moisturizer after bathing may help.</p></div>"
+        "<p>Dry skin can itch and crack, most often in winter. It is common in older adults "
+        "and in people who wash their hands often, and it can be worse in heated rooms.</p>"
+        "<p>A fragrance-free moisturizer after bathing may help. Short, warm showers dry the "
+        "skin less than long, hot ones. Pat the skin dry with a towel instead of rubbing it, "
+        "and put the moisturizer on while the skin is still a little damp.</p></div>"
         "<div class='share-bar'>Share this</div></body></html>"
     )
     source = normalize_raw(html.encode("utf-8"), "skin.html")
@@ -328,6 +331,7 @@ FURNITURE_HTML = [
 
 
 @settings(max_examples=25, deadline=None)
+@example([CONTENT[2]], [FURNITURE_HTML[1]], False)  # a banner with more text than the page
 @given(
     st.lists(st.sampled_from(CONTENT), min_size=1, max_size=8),
     st.lists(st.sampled_from(FURNITURE_HTML), max_size=4),

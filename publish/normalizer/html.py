@@ -368,9 +368,9 @@ def _language(value: str | None) -> str | None:
 
 def remove_furniture(body: HtmlElement) -> list[Removal]:
     """Take out every element the markup names as furniture, outermost first, and record
-    its text with the reason. An element holding the main content is never furniture: one
-    that holds the article, `<main>` or the `<h1>`, or (but for a comment section) most of
-    the page's text, as a wrapper classed 'entry-content share-enabled' may."""
+    its text with the reason. An element that holds the article, `<main>` or the `<h1>` is
+    never furniture; nor is one whose class or id names furniture but which holds most of
+    the page's text in paragraphs (a wrapper classed 'entry-content share-enabled')."""
     keep = {ancestor for found in body.xpath(_CONTENT) for ancestor in found.iterancestors()}
     keep |= set(body.xpath(_CONTENT))
     half = len(body.text_content()) / 2
@@ -378,9 +378,7 @@ def remove_furniture(body: HtmlElement) -> list[Removal]:
     stack = list(reversed(list(body)))
     while stack:
         element = stack.pop()
-        reason = _furniture_reason(element) if element not in keep else None
-        if reason not in (None, "comments") and len(element.text_content()) > half:
-            reason = None
+        reason = None if element in keep else _furniture_reason(element, half)
         if reason is None:
             stack.extend(reversed(list(element)))
             continue
@@ -391,7 +389,9 @@ def remove_furniture(body: HtmlElement) -> list[Removal]:
     return removed
 
 
-def _furniture_reason(element: HtmlElement) -> str | None:
+def _furniture_reason(element: HtmlElement, half: float) -> str | None:
+    """Why an element is furniture, by its tag, its ARIA role or the words of its class and
+    id (a comment section whatever it holds; anything else unless it wraps the content)."""
     tag = element.tag if isinstance(element.tag, str) else ""
     if tag in _FURNITURE_TAGS:
         return _FURNITURE_TAGS[tag]
@@ -401,7 +401,11 @@ def _furniture_reason(element: HtmlElement) -> str | None:
     if tag == "header" and not any(a.tag in ("article", "main") for a in element.iterancestors()):
         return "navigation"  # the site's header: its name and menu
     words = _words(element, "class", "id")
-    return next((reason for reason, names in _FURNITURE_WORDS.items() if words & names), None)
+    reason = next((reason for reason, names in _FURNITURE_WORDS.items() if words & names), None)
+    if reason in (None, "comments"):
+        return reason
+    wraps = len(element.text_content()) > half and len(element.findall(".//p")) >= 2
+    return None if wraps else reason
 
 
 def _furniture(reason: str, element: HtmlElement, lines: list[str]) -> Removal:
