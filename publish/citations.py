@@ -187,6 +187,9 @@ _KIND_LABEL = {
     "video-page": N_("Video page"),
     "report": N_("Report"),
     "wiki-page": N_("Wiki page"),
+    "web-page": N_("Web page"),
+    "pdf-document": N_("PDF document"),
+    "word-document": N_("Word document"),
 }
 
 

@@ -191,3 +191,15 @@ def test_reference_parts_are_kept_for_templates() -> None:
         url="https://nulife.example/a",
         note=None,
     )
+
+
+def test_every_kind_reason_and_flag_of_the_normalized_format_has_a_printed_label() -> None:
+    """References and appraisal tables print a label in the document's language, never
+    the vocabulary's raw string."""
+    from publish.citations import _KIND_LABEL
+    from publish.normalizer.model import FLAGS, KINDS, REASONS
+    from publish.render.context import FLAG_LABELS, REASON_LABELS
+
+    assert set(KINDS) <= set(_KIND_LABEL)
+    assert set(FLAGS) <= set(FLAG_LABELS)
+    assert set(REASONS) - {"comments", "metadata"} <= set(REASON_LABELS)

@@ -28,6 +28,7 @@ FLAG_LABELS = {
     "undated": N_("undated"),
     "untitled": N_("untitled"),
     "relative-dates": N_("relative-dates"),
+    "tracked-changes": N_("tracked-changes"),
 }
 """How the appraisal tables name a source's flags."""
 REASON_LABELS = {
@@ -37,6 +38,9 @@ REASON_LABELS = {
     "empty-section": N_("empty-section"),
     "markup": N_("markup"),
     "navigation": N_("navigation"),
+    "outside-content": N_("outside-content"),
+    "page-number": N_("page-number"),
+    "tracked-change": N_("tracked-change"),
 }
 """How the appraisal tables name what cleaning removed (comments are counted apart)."""
 
