@@ -70,7 +70,7 @@ class WikiReader(Reader):
             rest = rest[:tag].rstrip()
         link = cls._FROM_LINK.fullmatch(rest)
         if link:
-            return link.group("link").strip()
+            return link.group("link").strip() or None  # `[[ ]]` names no channel
         return rest if rest and "<" not in rest else None
 
     @classmethod
