@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +29,10 @@ _KEY = r"[a-z0-9][a-z0-9-]*"
 _ITEM = re.compile(rf"^@(?P<key>{_KEY})(?:\s*,\s*(?P<loc>.+?))?$")
 _CITED_KEY = re.compile(rf"@({_KEY})")
 _TIMESTAMP = re.compile(r"^(?:(?P<h>\d{1,2}):)?(?P<m>[0-5]?\d):(?P<s>[0-5]\d)$")
+_PAGES = re.compile(
+    r"^(?:p\.?\s*(?P<page>\d{1,5})|pp\.?\s*(?P<first>\d{1,5})\s*[-–]\s*(?P<last>\d{1,5}))$"
+)
+"""A page locator: `p. 12`, or a range `pp. 12-13` (hyphen or en dash)."""
 
 
 @dataclass(frozen=True)
@@ -54,11 +58,39 @@ def parse_group(inner: str, path: Path | str, line: int) -> list[Cite]:
             )
         locator = match.group("loc")
         if locator is not None and not _TIMESTAMP.match(locator):
-            raise ContentError(
-                f"malformed locator {locator!r} in [{inner}]; use hh:mm:ss", path, line
-            )
+            locator = _page_locator(locator, inner, path, line)
         cites.append(Cite(match.group("key"), locator))
     return cites
+
+
+def _page_locator(locator: str, inner: str, path: Path | str, line: int) -> str:
+    """A page locator written as AMA prints it (`p. 12`, `pp. 12–13`), or an error."""
+    pages = _PAGES.match(locator)
+    if not pages:
+        raise ContentError(
+            f"malformed locator {locator!r} in [{inner}]; use hh:mm:ss for a moment of a "
+            "video, or p. 12 / pp. 12-13 for pages of a paginated source",
+            path,
+            line,
+        )
+    if pages.group("page"):
+        return f"p. {int(pages.group('page'))}"
+    first, last = int(pages.group("first")), int(pages.group("last"))
+    if first >= last:
+        raise ContentError(
+            f"page range {locator!r} in [{inner}] must run from a lower page to a higher one",
+            path,
+            line,
+        )
+    return f"pp. {first}–{last}"
+
+
+def page_span(locator: str | None) -> tuple[int, int] | None:
+    """The first and last page a page locator cites; None for a timestamp or none."""
+    if not locator or not locator.startswith("p"):
+        return None
+    numbers = [int(n) for n in re.findall(r"\d+", locator)]
+    return numbers[0], numbers[-1]
 
 
 def find_citations(text: str, path: Path | str, first_line: int = 1) -> list[tuple[int, Cite]]:
@@ -82,13 +114,16 @@ class CitationKeys:
     ids: Mapping[str, str]
     unlisted: frozenset[str] = frozenset()
     listed: bool = True
+    pages: Mapping[str, int] = field(default_factory=dict)
+    """Page counts of the paginated sources (PDFs), by id: a page locator is checked
+    against it, and a source not in it has no pages to cite."""
     """False when topic.yaml has no `sources:`: every normalized source may be cited by id,
     and an alias cannot be, which an unknown key's message then says."""
 
     @classmethod
-    def of(cls, ids: Iterable[str], listed: bool = True) -> CitationKeys:
+    def of(cls, ids: Iterable[str]) -> CitationKeys:
         """Keys that are source ids only, with no aliases."""
-        return cls({key: key for key in ids}, listed=listed)
+        return cls({key: key for key in ids})
 
     def resolve(self, key: str, path: Path | str, line: int | None) -> str:
         """The source id that `key` names; a key naming none is an error saying how to fix it."""
@@ -127,10 +162,39 @@ def check_keys(
     """All citations in `text`, each naming its source by id (an alias resolved); a key that
     names no listed source is an error naming file and line."""
     keys = known if isinstance(known, CitationKeys) else CitationKeys.of(known)
-    return [
-        Cite(keys.resolve(cite.key, path, line), cite.locator)
-        for line, cite in find_citations(text, path, first_line)
-    ]
+    resolved = []
+    for line, cite in find_citations(text, path, first_line):
+        key = keys.resolve(cite.key, path, line)
+        _check_locator(key, cite.locator, keys.pages, path, line)
+        resolved.append(Cite(key, cite.locator))
+    return resolved
+
+
+def _check_locator(
+    key: str, locator: str | None, pages: Mapping[str, int], path: Path | str, line: int
+) -> None:
+    """A page locator names pages the source has; a timestamp names a moment, which a
+    paginated source does not have."""
+    span = page_span(locator)
+    count = pages.get(key)
+    if span is None:
+        if locator and count is not None:
+            raise ContentError(
+                f"{key} is paginated ({count} pages): cite a page (p. 12), not a time",
+                path,
+                line,
+            )
+        return
+    if count is None:
+        raise ContentError(
+            f"{key} has no pages: cite a page (p. 12) only in a paginated source (a PDF)",
+            path,
+            line,
+        )
+    if span[1] > count:
+        raise ContentError(
+            f"[@{key}, {locator}] is past the last page of {key} ({count} pages)", path, line
+        )
 
 
 def seconds(locator: str) -> int:
@@ -145,6 +209,9 @@ def deep_link(source: NormalizedSource, locator: str | None) -> str | None:
     url = source.meta.get("url")
     if not url or not locator:
         return url
+    span = page_span(locator)
+    if span is not None:  # PDF open parameters: a viewer opens the file at that page
+        return f"{url.split('#', 1)[0]}#page={span[0]}"
     if source.meta.get("video_id"):
         return f"https://www.youtube.com/watch?v={source.meta['video_id']}&t={seconds(locator)}s"
     return url
@@ -216,6 +283,9 @@ class Reference:
     moments: tuple[tuple[str, str | None], ...] = ()
     """Moments of a video the document cites, as (time, deep link): a patient's page lists
     them here instead of beside the superscript number."""
+    pages: tuple[tuple[str, str | None], ...] = ()
+    """Pages of a paginated source the document cites, as (pages, link to the first):
+    "12", "14–15"."""
 
     @property
     def closed_title(self) -> str:
@@ -252,6 +322,8 @@ def reference(
     if "title" in source.overridden:
         notes.append(_("Title supplied by editors."))
     own = source.language
+    times = [m for m in moments if page_span(m) is None]
+    pages = [m for m in moments if page_span(m) is not None]
     return Reference(
         number=number,
         key=source.id,
@@ -266,7 +338,11 @@ def reference(
         url=source.meta.get("url"),
         note=" ".join(notes) or None,
         language=None if primary(own) == primary(messages.language) else own,
-        moments=tuple((short_time(m), deep_link(source, m)) for m in sorted(moments, key=seconds)),
+        moments=tuple((short_time(m), deep_link(source, m)) for m in sorted(times, key=seconds)),
+        pages=tuple(
+            (p.split(" ", 1)[1], deep_link(source, p))
+            for p in sorted(pages, key=lambda p: page_span(p) or (0, 0))
+        ),
     )
 
 

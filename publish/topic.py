@@ -550,12 +550,15 @@ def _cited(
 ) -> tuple[tuple[NormalizedSource, ...], CitationKeys]:
     """The sources a topic draws on (those listed, in their order; else every one), and
     the keys its texts may cite them by: ids and aliases."""
+    pages = {s.id: int(s.meta["pages"]) for s in available if s.meta.get("pages")}
     if listing is None:
-        return available, CitationKeys.of((s.id for s in available), listed=False)
+        every = {s.id: s.id for s in available}
+        return available, CitationKeys(every, listed=False, pages=pages)
     by_id = {s.id: s for s in available}
     ids = {key: key for key in listing.ids}
     unlisted = frozenset(by_id) - frozenset(ids)
-    return tuple(by_id[k] for k in listing.ids), CitationKeys({**ids, **listing.aliases}, unlisted)
+    keys = CitationKeys({**ids, **listing.aliases}, unlisted, pages=pages)
+    return tuple(by_id[k] for k in listing.ids), keys
 
 
 def load_topic(
