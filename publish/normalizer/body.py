@@ -113,10 +113,13 @@ def judge(text: str, *, is_list: bool, single: bool, tail: bool) -> tuple[str | 
         rules.BOILERPLATE.search(text) and len(text) < 300
     ):
         return "boilerplate", None
-    if rules.CALL_TO_ACTION.search(text) and len(text) < 300 and not is_list:
+    short = len(text) < 300 and not is_list
+    if short and rules.CALL_TO_ACTION.search(text) and not rules.CARE.search(text):
         return "call-to-action", None
     if visit:
         return "advertisement", visit.group("name")
+    if short and rules.is_promotion(text):
+        return "advertisement", None
     if tail and rules.ADVERT_SELF.search(text) and not is_list:
         return "advertisement", None
     return None, None

@@ -130,6 +130,65 @@ CALL_TO_ACTION = re.compile(
     r"\b(?:join|sign up|subscribe)\b[^.]{0,60}\b(?:waitlist|wait list|newsletter|mailing list)\b",
     re.I,
 )
+"""A line that asks the reader to act for the publisher. Never applied to a line about
+the reader's own care (`CARE`): "Join a support group", "Book a visit with your doctor"."""
+
+# A promotion is recognised by what it does, not by its words: it OFFERS something the
+# publisher sells (a course, an event, a product, a service) together with at least one
+# of a sign-up or booking (ENROL), a price or discount (PRICE) or urgency (URGENCY); or
+# it names a price with a sign-up, whatever it sells. Lines about the reader's own care
+# (CARE) are never promotion. Precision and recall on tests/fixtures/promotion/corpus.yaml
+# are in the README.
+OFFER = re.compile(
+    r"\b(?:master ?class(?:es)?|courses?|workshops?|webinars?|seminars?|summit|expo|retreats?|"
+    r"intensives?|training|certification|certificates?|cohort|program(?:me)?s?|coaching|"
+    r"memberships?|plans?|packages?|bundles?|kits?|books?|workbooks?|journals?|supplements?|"
+    r"gift cards?|tickets?|consultations?|assessments?|discovery calls?|challenges?|"
+    r"meditations|sessions?|appointments?|infusions?|offer|deal|method|products?)\b",
+    re.I,
+)
+ENROL = re.compile(
+    r"\b(?:reserve|register|enrol+|sign up|subscribe|join|book|buy|order|pre-order|claim|"
+    r"grab|apply|secure|upgrade|try|download|get|schedule|pay|save your (?:spot|seat|place))\b",
+    re.I,
+)
+PRICE = re.compile(
+    r"[$€£]\s?\d|\b\d+\s?%\s*off\b|\bsave\s+(?:\d|[$€£])|"
+    r"\b(?:free|complimentary|discounts?|early-bird|half price|price of one|bonus|for just|"
+    r"deposit|code [A-Z0-9]{3,})\b",
+    re.I,
+)
+URGENCY = re.compile(
+    r"\b(?:today|now|tonight|this (?:week|weekend|month|monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday)|until|midnight|ends?|close[sd]?|"
+    r"last chance|limited|left|filling fast|sold out|before (?:places|prices|spots|seats))\b",
+    re.I,
+)
+SCARCITY = re.compile(
+    r"\b(?:\d+ (?:spots|seats|places) left|(?:places|spots|seats) remain|act now|last chance|"
+    r"sold out|filling fast|while (?:stocks|supplies) last|ends at midnight)\b",
+    re.I,
+)
+"""Urgency that is only ever a sale's: an offer with it is promotion without a sign-up."""
+CARE = re.compile(
+    r"\byour (?:doctor|care team|clinician|nurse|pharmacist|pharmacy|health plan|plan|"
+    r"insurance|local|county|provider)\b|\b(?:911|988|emergency|consent|refills?|dose|"
+    r"support groups?|exams?|check-?ups?|screenings?|vaccines?|follow-up)\b",
+    re.I,
+)
+
+
+def is_promotion(text: str) -> bool:
+    """An offer of what the publisher sells, with a sign-up, a price or urgency (see above)."""
+    if CARE.search(text):
+        return False
+    priced, enrols = bool(PRICE.search(text)), bool(ENROL.search(text))
+    signals = priced + enrols + bool(URGENCY.search(text))
+    offers = bool(OFFER.search(text))
+    scarce = bool(SCARCITY.search(text))
+    return (offers and (priced or scarce or signals >= 2)) or (priced and enrols)
+
+
 BOILERPLATE = re.compile(
     r"\b(?:never spam|sell your (?:info|information|data)|all rights reserved|privacy policy|"
     r"terms of (?:use|service)|we use cookies|share this (?:article|post)|follow us on|"
