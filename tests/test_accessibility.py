@@ -92,7 +92,10 @@ def ace(epub: Path, outdir: Path) -> dict:
     env = dict(os.environ)
     env.setdefault("PUPPETEER_EXECUTABLE_PATH", shutil.which("chromium") or "/usr/bin/chromium")
     command = [*ace_command(), "--silent", "--force", "--outdir", str(outdir), str(epub)]
-    run = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    for _attempt in range(3):  # a browser that fails to start gives no report, no verdict
+        run = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+        if run.returncode == 0 or (outdir / "report.json").is_file():
+            break
     assert run.returncode == 0, f"Ace failed on {epub}: {run.stdout}{run.stderr}"
     return json.loads((outdir / "report.json").read_text(encoding="utf-8"))
 
