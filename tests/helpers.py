@@ -84,3 +84,21 @@ def copy_seeds(target: Path, *, translations: bool = False) -> Path:
     translation in each of them would only make the suite slower."""
     shutil.copytree(REPO_ROOT / "seeds", target, ignore=None if translations else TRANSLATIONS)
     return target
+
+
+def normalize_refuses(tmp_path: Path, name: str, data: bytes) -> str:
+    """Normalize one raw file that must be refused: exit 3, one error line naming it, and
+    nothing written. Returns the error line, for the caller to check its message."""
+    from click.testing import CliRunner
+
+    from publish.cli import cli
+    from publish.errors import EXIT_INPUT
+
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / name).write_bytes(data)
+    result = CliRunner().invoke(cli, ["normalize", "raw", "--out", "out"])
+    assert result.exit_code == EXIT_INPUT
+    assert result.stderr.splitlines() == [result.stderr.strip()], result.stderr  # one line
+    assert result.stderr.startswith(f"error: raw/{name}: ")
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+    return result.stderr

@@ -14,14 +14,13 @@ from pathlib import Path
 import pikepdf
 import pypdf
 import pytest
-from click.testing import CliRunner
+from helpers import normalize_refuses
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from publish import limits
-from publish.cli import cli
-from publish.errors import EXIT_INPUT, InputError
+from publish.errors import InputError
 from publish.normalizer import NormalizedSource, normalize_paths, normalize_text
 from publish.normalizer.model import PAGE_MARK
 from publish.normalizer.pdf import Line, Structure, find_furniture, structure
@@ -258,15 +257,9 @@ def test_a_bad_pdf_is_one_line_exit_3_and_nothing_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make, setting, message: str
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "raw").mkdir()
-    (tmp_path / "raw" / "guide.pdf").write_bytes(make())
     if setting:
         monkeypatch.setattr(limits, *setting)
-    result = CliRunner().invoke(cli, ["normalize", "raw", "--out", "out"])
-    assert result.exit_code == EXIT_INPUT
-    assert result.stderr.splitlines() == [result.stderr.strip()], result.stderr  # one line
-    assert result.stderr.startswith("error: raw/guide.pdf: ") and message in result.stderr
-    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+    assert message in normalize_refuses(tmp_path, "guide.pdf", make())
 
 
 CHANGES = st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)), max_size=20)
