@@ -248,6 +248,10 @@ def _progress(enabled: bool):  # type: ignore[no-untyped-def]
         yield lambda: bar.advance(task)
 
 
+UNITS = ("pages", "chapters")
+"""What a built file's length is counted in, where it has one ("2 pages"; a web page has none)."""
+
+
 def _size(n: int) -> str:
     return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
 
@@ -390,11 +394,9 @@ def build(
             if entry["name"] in outcome.up_to_date:
                 echo(f"{path}  up to date")
                 continue
-            size = "pages" if "pages" in entry else "chapters"
-            count = entry.get(size)
-            size = size[:-1] if count == 1 else size  # "1 page", "2 pages"
+            counted = [f"{entry[u]} {u[:-1] if entry[u] == 1 else u}" for u in UNITS if u in entry]
             extra = f", reading grade {entry['reading_grade']}" if "reading_grade" in entry else ""
-            echo(f"{path}  {count} {size}, {_size(entry['bytes'])}{extra}")
+            echo(f"{path}  {', '.join([*counted, _size(entry['bytes'])])}{extra}")
 
     from publish.project import Project
 

@@ -205,6 +205,7 @@ def render(
     data = {
         "topic": control.id,
         "title": control.title,
+        "summary": control.summary,
         "version": control.version,
         "status": control.status,
         "updated": control.updated.isoformat(),

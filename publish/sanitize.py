@@ -81,7 +81,8 @@ def clean_html(fragment: str, images: Container[str] = ()) -> str:
         attribute_filter=allowed,
         strip_comments=True,
         link_rel=None,
-        url_schemes={"http", "https", "file"},  # file: only for figure URIs, see `allowed`
+        # file: and data: only for the figure addresses the caller made, see `allowed`
+        url_schemes={"http", "https", "file", "data"},
     )
     return fragment if _as_commonmark_writes(cleaned) == fragment else cleaned
 
@@ -125,3 +126,8 @@ def figure_bytes(path: Path) -> tuple[bytes, list[str]]:
     if not result.removed:
         return result.data, []
     return result.data, [f"figure {path.name}: removed {', '.join(result.removed)}"]
+
+
+CSS_LOADS = re.compile(r"url\(\s*(?!['\"]?data:)|@import", re.IGNORECASE)
+"""CSS that fetches something from outside a self-contained page: a `url()` that is not a
+`data:` URI, or an `@import`."""

@@ -126,14 +126,21 @@ def entries(manifest: dict) -> dict[str, dict]:
 # --- files and manifest -----------------------------------------------------------------------
 
 
-def test_build_writes_three_artifacts_and_a_manifest(built_topic: Path, manifest: dict) -> None:
+def test_build_writes_four_artifacts_and_a_manifest(built_topic: Path, manifest: dict) -> None:
     assert built_topic.name == "ketamine-depression"
     files = {p.name for p in built_topic.iterdir()}
-    assert files == {"handout.pdf", "clinician-summary.pdf", "reader.epub", "manifest.json"}
+    assert files == {
+        "handout.pdf",
+        "clinician-summary.pdf",
+        "reader.epub",
+        "handout.html",
+        "manifest.json",
+    }
     assert [(a["name"], a["file"]) for a in manifest["artifacts"]] == [
         ("handout", "handout.pdf"),
         ("clinician", "clinician-summary.pdf"),
         ("epub", "reader.epub"),
+        ("web", "handout.html"),
     ]
 
 

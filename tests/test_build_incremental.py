@@ -31,7 +31,7 @@ def test_noop_rebuild_skips_every_artifact_and_changes_no_file(project: Path) ->
     before = _hashes(project / "dist" / "ketamine-depression")
     again = build_topics(jobs=1)
     [topic] = again.topics
-    assert sorted(topic.up_to_date) == ["clinician", "epub", "handout"]
+    assert sorted(topic.up_to_date) == ["clinician", "epub", "handout", "web"]
     assert _hashes(project / "dist" / "ketamine-depression") == before
     assert first.topics[0].artifacts == topic.artifacts
 
@@ -68,7 +68,7 @@ def test_a_changed_template_rebuilds_only_the_artifacts_that_use_it(project: Pat
     with override.open("a") as handle:
         handle.write("\n.appraisal th { color: #000; }\n")
     [topic] = build_topics(jobs=1).topics
-    assert sorted(topic.up_to_date) == ["epub", "handout"]
+    assert sorted(topic.up_to_date) == ["epub", "handout", "web"]
 
 
 def test_a_changed_patient_text_rebuilds_the_handout(project: Path) -> None:

@@ -85,7 +85,7 @@ def test_check_without_profile_judges_the_files_by_the_recorded_clinic_profile(
     safety = findings(result, "safety")
     assert [(f["status"], f["message"]) for f in safety] == [
         ("pass", f"{name}: disclaimer and crisis block visible")
-        for name in ("handout", "clinician", "epub")
+        for name in ("handout", "clinician", "epub", "web")
     ]
 
 
@@ -220,7 +220,12 @@ def test_a_topic_without_clinician_text_builds_handout_and_epub_with_one_note(
     notes = [line for line in stdout.splitlines() if line.startswith("note: ")]
     assert notes == [NO_CLINICIAN_NOTE]
     out = project / "dist" / TOPIC_ID
-    assert sorted(p.name for p in out.iterdir()) == ["handout.pdf", "manifest.json", "reader.epub"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "handout.html",
+        "handout.pdf",
+        "manifest.json",
+        "reader.epub",
+    ]
     manifest = json.loads((out / "manifest.json").read_text("utf-8"))
     assert manifest["not_built"] == {"clinician": "no clinician.md"}
 
@@ -252,8 +257,9 @@ def test_check_passes_a_topic_built_without_clinician_text(
     assert [(f["status"], f["message"].split(":")[0]) for f in artifacts] == [
         ("pass", "handout"),
         ("pass", "epub"),  # epubcheck: 0 errors, 0 warnings
+        ("pass", "web"),
     ]
-    assert [f["status"] for f in findings(result, "safety")] == ["pass", "pass"]
+    assert [f["status"] for f in findings(result, "safety")] == ["pass", "pass", "pass"]
 
 
 def test_only_handout_builds_a_topic_without_clinician_text(

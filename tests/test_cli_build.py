@@ -17,10 +17,10 @@ from publish.cli import cli
 from publish.errors import EXIT_OK, EXIT_USAGE
 
 OUTPUT = Path("dist/ketamine-depression")
-FILES = {"handout.pdf", "clinician-summary.pdf", "reader.epub", "manifest.json"}
+FILES = {"handout.pdf", "clinician-summary.pdf", "reader.epub", "handout.html", "manifest.json"}
 Run = Callable[..., subprocess.CompletedProcess[str]]
 ARTIFACT_LINE = re.compile(
-    r"^(?P<path>\S+)  (?P<count>\d+) (?P<unit>pages|chapters), "
+    r"^(?P<path>\S+)  (?:(?P<count>\d+) (?P<unit>pages|chapters), )?"
     r"(?P<size>\d+(?:\.\d)?) (?P<scale>KB|MB)(?:, reading grade (?P<grade>\d+(?:\.\d+)?))?$"
 )
 
@@ -48,7 +48,7 @@ def test_outside_a_project_builds_the_bundled_topic_into_dist(
     assert {p.name for p in (folder / OUTPUT).iterdir()} == FILES
     manifest = manifest_of(folder)
     assert manifest["topic"] == "ketamine-depression"
-    assert [a["name"] for a in manifest["artifacts"]] == ["handout", "clinician", "epub"]
+    assert [a["name"] for a in manifest["artifacts"]] == ["handout", "clinician", "epub", "web"]
 
 
 def test_report_has_one_line_per_artifact_with_path_count_and_size(
@@ -61,7 +61,7 @@ def test_report_has_one_line_per_artifact_with_path_count_and_size(
         "note: ketamine-depression (es): clinician summary not built in 'es': no clinician.es.md"
     ]
     lines = [line for line in lines if line not in notes]
-    assert len(lines) == 3 + 2  # English: handout, clinician sheet, EPUB; Spanish: no sheet
+    assert len(lines) == 4 + 3  # English: handout, sheet, EPUB, web page; Spanish: no sheet
     seen = set()
     for line in lines:
         match = ARTIFACT_LINE.match(line)
@@ -71,9 +71,9 @@ def test_report_has_one_line_per_artifact_with_path_count_and_size(
         built = json.loads((folder / path.parent / "manifest.json").read_text(encoding="utf-8"))
         entry = {a["file"]: a for a in built["artifacts"]}[path.name]
         seen.add(str(path))
-        unit = "pages" if path.suffix == ".pdf" else "chapters"
-        assert match["unit"] == unit
-        assert int(match["count"]) == entry[unit]
+        unit = {".pdf": "pages", ".epub": "chapters"}.get(path.suffix)
+        assert match["unit"] == unit  # a web page has no length: its size alone
+        assert unit is None or int(match["count"]) == entry[unit]
         scale = 1024 if match["scale"] == "KB" else 1024 * 1024
         assert abs(float(match["size"]) - entry["bytes"] / scale) <= 0.51
         if path == OUTPUT / "handout.pdf":  # Spanish is measured by its own formula in check
@@ -85,8 +85,9 @@ def test_report_has_one_line_per_artifact_with_path_count_and_size(
     assert seen == {str(OUTPUT / f) for f in FILES - {"manifest.json"}} | {
         str(spanish / "handout.pdf"),
         str(spanish / "reader.epub"),
+        str(spanish / "handout.html"),
     }
-    assert summary.startswith("built 5 artifacts")
+    assert summary.startswith("built 7 artifacts")
     assert "for 1 topic and 1 translation" in summary and "0 failed" in summary
 
 

@@ -716,6 +716,7 @@ def test_manifest_entries_missing_changed_or_unknown_fail_and_intact_ones_are_re
         entry(folder, "clinician", "clinician-summary.pdf", None),
         entry(folder, "epub", "reader.epub", b"edited after the build"),
         entry(folder, "large-print", "handout-large-print.pdf", b"as built"),
+        entry(folder, "web", "handout.html", b"as built"),
         entry(folder, "poster", "poster.pdf", b"as built"),
     ]
     topic = make_topic(tmp_path)
@@ -726,6 +727,7 @@ def test_manifest_entries_missing_changed_or_unknown_fail_and_intact_ones_are_re
     assert files == {
         "handout": folder / "handout.pdf",
         "large-print": folder / "handout-large-print.pdf",
+        "web": folder / "handout.html",
     }
     assert findings == [
         Finding(

@@ -13,6 +13,7 @@ the large print uses that one; the alternative text stays the text's own.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from publish.render import handout
 from publish.render.context import document_messages
@@ -30,15 +31,17 @@ def pages(topic: Topic, options: Options, image_src: Callable[[str], str]) -> li
     return [Page("large-print.html", ARTIFACT.label, page, options.stylesheets(*STYLES))]
 
 
-def large_figure(topic: Topic, src: str) -> str:
+def large_figure(topic: Topic, src: str) -> Path:
     """The figure's large-print drawing where the topic has one, else the figure itself."""
     path = figure_path(topic, src)
     large = path.with_name(f"{path.stem}.large-print{path.suffix}")
-    return (large if large.is_file() else path).as_uri()
+    return large if large.is_file() else path
 
 
 def render_file(topic: Topic, options: Options) -> RenderedFile:
     messages = document_messages(topic, options)
-    page, cited = handout.html(topic, options, messages, lambda src: large_figure(topic, src))
+    page, cited = handout.html(
+        topic, options, messages, lambda src: large_figure(topic, src).as_uri()
+    )
     grade = handout.reading_grade(topic)
     return pdf_file(ARTIFACT, page, topic, options, STYLES, cited, messages, grade)

@@ -197,3 +197,25 @@ register(
         variant=True,
     )
 )
+register(
+    Artifact(
+        name="web",
+        filename="handout.html",
+        label="Web handout",
+        audience="Patient education",
+        document_type=INSTRUCTIONS,
+        renderer="publish.render.web",
+        verifier="publish.gates.web",
+        templates=(
+            "base.html",
+            "web.html",
+            "partials/clinic.html",
+            "partials/control.html",
+            "partials/crisis.html",
+            "partials/disclaimer.html",
+            "partials/draft.html",
+            "partials/references.html",
+            "css/web.css",
+        ),
+    )
+)
