@@ -586,6 +586,73 @@ def fhir(topics: tuple[Path, ...], dist: Path, out: Path | None, embed: bool, qu
 
 
 @cli.command()
+@_dist_option("--dist", "Folder the topics were built into (`publish build --out`).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to write the site into, replacing an earlier site there. [default: DIST/_site]",
+)
+@click.option(
+    "--base-url",
+    default=None,
+    help="The address the site is served at, for the sitemap and the feed. "
+    "[default: site_url of the clinic profile]",
+)
+@click.option("--drafts", is_flag=True, help="Publish drafts too, marked as drafts on every page.")
+@_profile_option
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+def site(
+    dist: Path,
+    out: Path | None,
+    base_url: str | None,
+    drafts: bool,
+    profile_path: Path | None,
+    quiet: bool,
+) -> None:
+    """Write a static site of every built topic and language, for any web server.
+
+    Each topic and language gets a page (the web handout, with links to the
+    other languages and to every built file with its size) at
+    <topic id>/<language>/; index.html lists them all with version, status and
+    review date; catalog.xml is an OPDS 1.2 catalog of the e-books for reading
+    apps; sitemap.xml lists the pages when the site's address is known. Drafts
+    are left out unless --drafts. The same builds give the same bytes.
+
+    \b
+    Examples:
+      publish build && publish site --base-url https://clinic.example/handouts
+      publish site --drafts --out /tmp/review-site
+    """
+    from publish.errors import UsageError
+    from publish.project import Project
+    from publish.render.options import Options
+    from publish.sanitize import is_web_url
+    from publish.site.writer import write_site
+
+    project = Project.find()
+    try:
+        profile = _load_profile(profile_path, project)
+        options = Options(project=project, profile=profile)
+        url = base_url or profile.site_url
+        if url is not None and not is_web_url(url):
+            raise UsageError(f"--base-url must be an http(s) address, not {url[:80]!r}")
+        result = write_site(dist, out or dist / "_site", options, url, drafts)
+    except PublishError as exc:
+        _report(exc)
+        sys.exit(exc.exit_code)
+    if quiet:
+        return
+    for left in result.left_out:
+        click.echo(f"note: {left} is a draft, left out (pass --drafts to publish it)")
+    pages = len(result.pages)
+    click.echo(
+        f"wrote {result.folder}: {pages} page{'s' if pages != 1 else ''} and an index, "
+        f"{result.books} e-book{'s' if result.books != 1 else ''} in catalog.xml"
+    )
+
+
+@cli.command()
 @click.argument("topic", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--port",

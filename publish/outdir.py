@@ -14,7 +14,7 @@ import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -128,3 +128,46 @@ def commit(target: Path, files: dict[str, bytes], remove: Iterable[str] = ()) ->
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def replace_tree(
+    target: Path, files: dict[str, bytes], verify: Callable[[Path], None] | None = None
+) -> None:
+    """Make `target` hold exactly `files` (paths inside it, with subfolders) in one step.
+
+    The new tree is staged beside the target and passed to `verify`, which raises to keep
+    the old one; only then are the two swapped. Used for a whole site, where a file left
+    from an earlier run (a topic since withdrawn) must not stay published."""
+    check_folder(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with locked(target):
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
+        try:
+            for name, data in sorted(files.items()):
+                path = staging / name
+                if not path.resolve().is_relative_to(staging.resolve()):
+                    raise OutputError("refused: a path that leads outside the folder", path)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+                os.chmod(path, 0o644)
+            for folder in (p for p in staging.rglob("*") if p.is_dir()):
+                os.chmod(folder, 0o755)
+            os.chmod(staging, 0o755)
+            if verify is not None:
+                verify(staging)
+            if not target.exists():
+                os.rename(staging, target)
+            elif _exchange(staging, target):
+                shutil.rmtree(staging)
+            else:
+                old = staging.with_name(staging.name + "-old")
+                os.rename(target, old)
+                os.rename(staging, target)
+                shutil.rmtree(old)
+            _fsync_dir(target.parent)
+        except OSError as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise OutputError(f"cannot write: {exc.strerror or exc}", target) from exc
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
