@@ -473,6 +473,14 @@ def build(
     help="Also list every sentence to simplify (file:line, its score, hardest first) and "
     "every word with a plainer one.",
 )
+@click.option(
+    "--site",
+    "site_folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also check the site `publish site` wrote there: every link, the feed, every file "
+    "against its build's manifest. [default: DIST/_site, when it exists]",
+)
 @_json_option
 def check(
     topics: tuple[Path, ...],
@@ -481,6 +489,7 @@ def check(
     strict: bool,
     profile_path: Path | None,
     explain: bool,
+    site_folder: Path | None,
     as_json: bool,
 ) -> None:
     """Run every gate on the sources, the topic text and the built artifacts.
@@ -512,6 +521,14 @@ def check(
         project=project,
         unrecorded=given or _load_profile(None, project),
     )
+    from publish.site.layout import DEFAULT_FOLDER
+
+    served = dist / DEFAULT_FOLDER
+    site_folder = site_folder or (served if served.is_dir() else None)
+    if site_folder is not None:
+        from publish.gates import site
+
+        result.findings.extend(site.findings(site_folder, dist))
     if explain:
         from publish.explain import explain_topics
 
@@ -628,6 +645,7 @@ def site(
     from publish.project import Project
     from publish.render.options import Options
     from publish.sanitize import is_web_url
+    from publish.site.layout import DEFAULT_FOLDER
     from publish.site.writer import write_site
 
     project = Project.find()
@@ -637,7 +655,7 @@ def site(
         url = base_url or profile.site_url
         if url is not None and not is_web_url(url):
             raise UsageError(f"--base-url must be an http(s) address, not {url[:80]!r}")
-        result = write_site(dist, out or dist / "_site", options, url, drafts)
+        result = write_site(dist, out or dist / DEFAULT_FOLDER, options, url, drafts)
     except PublishError as exc:
         _report(exc)
         sys.exit(exc.exit_code)

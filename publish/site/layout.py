@@ -8,6 +8,9 @@ host at that base answers every printed code.
 
 from __future__ import annotations
 
+DEFAULT_FOLDER = "_site"
+"""Where `publish site` writes, inside the build folder: `dist/_site/` (no topic id starts
+with an underscore, so it never meets a topic's folder)."""
 INDEX = "index.html"
 """Every folder's page: a static host serves `…/<id>/<lang>/` from `…/<id>/<lang>/index.html`."""
 FEED = "catalog.xml"

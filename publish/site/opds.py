@@ -43,7 +43,11 @@ def _add(parent: etree._Element, tag: str, text: str | None = None, **attrs: str
 
 
 def feed(
-    editions: Sequence[Edition], title: str, publisher: str | None, base_url: str | None
+    editions: Sequence[Edition],
+    title: str,
+    publisher: str | None,
+    base_url: str | None,
+    draft_label: str = "Draft",
 ) -> bytes:
     """The acquisition feed of every e-book: title, language, summary, date, cover, file."""
     books = [e for e in editions if e.download("epub") is not None]
@@ -66,6 +70,8 @@ def feed(
         _add(entry, "updated", _stamp(str(edition.field("updated"))))
         if publisher:
             _add(_add(entry, "author"), "name", publisher)
+        if edition.is_draft:  # published with --drafts: a reading app shows the category
+            _add(entry, "category", term="draft", label=draft_label)
         _add(entry, "dc:language", edition.language)
         _add(entry, "dc:issued", str(edition.field("updated")))
         if edition.field("summary"):

@@ -36,6 +36,7 @@ DOWNLOAD_LABELS = {
 }
 """How a topic's page names each file it offers, in the page's language."""
 SITE_TITLE = N_("Patient handouts")
+DRAFT = N_("Draft")
 
 
 @dataclass
@@ -181,8 +182,15 @@ def site_files(
             files[edition.path + opds.COVER] = drawing
     files[INDEX] = index_page(published, drafts, options)
     clinic = options.profile.clinic_name
-    title = _messages(options.profile.locale.split("-")[0], options).gettext(SITE_TITLE)
-    files[FEED] = opds.feed(published, f"{clinic}: {title}" if clinic else title, clinic, base_url)
+    messages = _messages(options.profile.locale.split("-")[0], options)
+    title = messages.gettext(SITE_TITLE)
+    files[FEED] = opds.feed(
+        published,
+        f"{clinic}: {title}" if clinic else title,
+        clinic,
+        base_url,
+        messages.gettext(DRAFT),
+    )
     if base_url:
         files[SITEMAP] = opds.sitemap(published, base_url)
     return files
