@@ -75,10 +75,8 @@ def _strace_works() -> bool:
     return probe.returncode == 0
 
 
-@pytest.mark.skipif(not _strace_works(), reason="strace cannot trace processes here")
-def test_a_build_makes_no_socket_system_call(new_project: object, tmp_path: Path) -> None:
-    project = new_project("project")  # type: ignore[operator]
-    log = tmp_path / "strace.log"
+def _socket_calls(project: Path, log: Path, *args: str) -> list[str]:
+    """The socket system calls of `publish ARGS` and every process it starts."""
     done = subprocess.run(
         [
             "strace",
@@ -93,11 +91,7 @@ def test_a_build_makes_no_socket_system_call(new_project: object, tmp_path: Path
             sys.executable,
             "-m",
             "publish",
-            "build",
-            "--force",
-            "-q",
-            "--jobs",
-            "2",
+            *args,
         ],
         cwd=project,
         env=_env(),
@@ -107,5 +101,16 @@ def test_a_build_makes_no_socket_system_call(new_project: object, tmp_path: Path
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    calls = [line for line in log.read_text().splitlines() if "exited with" not in line]
-    assert calls == []
+    return [line for line in log.read_text().splitlines() if "exited with" not in line]
+
+
+@pytest.mark.skipif(not _strace_works(), reason="strace cannot trace processes here")
+def test_a_build_and_a_site_make_no_socket_system_call(new_project: object, tmp_path: Path) -> None:
+    project = new_project("project")  # type: ignore[operator]
+    assert (
+        _socket_calls(project, tmp_path / "build.log", "build", "--force", "-q", "--jobs", "2")
+        == []
+    )
+    site = ("site", "--drafts", "--base-url", "https://clinic.example/handouts")
+    assert _socket_calls(project, tmp_path / "site.log", *site) == []
+    assert (project / "dist" / "_site" / "catalog.xml").is_file()
