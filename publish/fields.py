@@ -199,6 +199,25 @@ Slug = Annotated[
     str, PlainValidator(_matching(SLUG, "a lowercase slug (a-z, 0-9, '-')")), _string_schema(SLUG)
 ]
 Url = Annotated[str, PlainValidator(_matching(URL, "an http(s) URL")), _string_schema(URL)]
+
+
+_HTTPS_BASE = r"^https://[^?#]+$"
+"""A base address a page's path is added to: https, and no query or fragment to cut it."""
+
+
+def _site_url(value: Any) -> str:
+    """An https URL: a printed code must not send a patient to a page that anyone on the
+    way can rewrite."""
+    url = _matching(URL, "an https URL")(value)
+    return _matching(_HTTPS_BASE, "an https URL without '?' or '#'")(url)
+
+
+SiteUrl = Annotated[
+    str,
+    PlainValidator(_site_url),
+    WithJsonSchema({"type": "string", "allOf": [{"pattern": URL}, {"pattern": _HTTPS_BASE}]}),
+]
+"""The base address of a clinic's handout site: https, without query or fragment."""
 VideoId = Annotated[
     str,
     PlainValidator(_matching(VIDEO_ID, "a video id (A-Z, a-z, 0-9, '_', '-')")),
@@ -404,6 +423,11 @@ class ProfileFields(Fields):
     phone: Text | None = _about("The clinic's phone number, as printed.", default=None)
     address: Text | None = _about("The clinic's address, as printed.", default=None)
     website: Text | None = _about("The clinic's web site, as printed.", default=None)
+    site_url: SiteUrl | None = _about(
+        "The https address where the clinic serves its handout site: each printed handout "
+        "then carries a QR code for its page there (<site_url>/<topic id>/<language>/).",
+        default=None,
+    )
     locale: LanguageTag = _about(
         "Whose way of writing dates: a document in Spanish for an en-US clinic dates as es-US.",
         default="en-US",

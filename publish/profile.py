@@ -34,6 +34,9 @@ class Profile:
     phone: str | None = None
     address: str | None = None
     website: str | None = None
+    site_url: str | None = None
+    """The https base address of the clinic's handout site; with it, each printed handout
+    carries a QR code for its page there (`publish.site.layout.page_url`)."""
     locale: str = "en-US"
     """Whose dates: a document's language written the way this region writes it, if CLDR can."""
     paper: str = "letter"

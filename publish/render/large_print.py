@@ -27,7 +27,8 @@ STYLES = (*handout.STYLES, "css/large-print.css")
 
 
 def pages(topic: Topic, options: Options, image_src: Callable[[str], str]) -> list[Page]:
-    page, _ = handout.html(topic, options, document_messages(topic, options), image_src)
+    messages = document_messages(topic, options)
+    page, _ = handout.html(topic, options, messages, image_src, qr_in_masthead=False)
     return [Page("large-print.html", ARTIFACT.label, page, options.stylesheets(*STYLES))]
 
 
@@ -41,7 +42,11 @@ def large_figure(topic: Topic, src: str) -> Path:
 def render_file(topic: Topic, options: Options) -> RenderedFile:
     messages = document_messages(topic, options)
     page, cited = handout.html(
-        topic, options, messages, lambda src: large_figure(topic, src).as_uri()
+        topic,
+        options,
+        messages,
+        lambda src: large_figure(topic, src).as_uri(),
+        qr_in_masthead=False,
     )
     grade = handout.reading_grade(topic)
     return pdf_file(ARTIFACT, page, topic, options, STYLES, cited, messages, grade)
