@@ -41,9 +41,9 @@ from typing import Any
 from urllib.parse import quote
 
 from publish import outdir
-from publish.errors import ContentError
+from publish.errors import ContentError, ProfileError
 from publish.fsutil import read_no_follow, refuse_link, write_atomic
-from publish.manifest import MANIFEST, Manifest, inputs_digest, output_folder
+from publish.manifest import MANIFEST, Manifest, inputs_digest, output_folder, profile_digest
 from publish.project import TOPIC_FILE, Project
 from publish.render import registry
 from publish.topic import (
@@ -99,7 +99,8 @@ def document_reference(
     url: str | None,
     variant: str | None = None,
 ) -> dict[str, Any]:
-    """One artifact as a DocumentReference; `embed` puts the bytes in, else `url` points at them.
+    """One artifact as a DocumentReference; `embed` puts the bytes in, and `url` points at
+    them (needed unless they are embedded; with them, it must give the same bytes).
 
     `variant` is a translation's tag: its documents have ids of their own."""
     name = str(entry["name"])
@@ -125,7 +126,7 @@ def document_reference(
     }
     if embed:
         attachment["data"] = base64.b64encode(data).decode("ascii")
-    else:
+    if url:
         attachment["url"] = url
     attachment |= {
         "size": len(data),
@@ -188,9 +189,9 @@ def dumps(resource: dict[str, Any]) -> str:
     return json.dumps(resource, indent=2, ensure_ascii=False) + "\n"
 
 
-def read_manifest(control: Control, folder: Path, inputs: str) -> list[dict[str, Any]]:
-    """The manifest's artifact entries, once it is known to describe the topic as it is now
-    (`inputs`: the digest of its files and sources) and every listed file matches it."""
+def read_manifest(control: Control, folder: Path, inputs: str) -> Manifest:
+    """The manifest, once it is known to describe the topic as it is now (`inputs`: the
+    digest of its files and sources) and every listed file matches it."""
     built = Manifest.load(folder)
     stale = built.built_from(control, inputs)
     if stale:
@@ -207,7 +208,41 @@ def read_manifest(control: Control, folder: Path, inputs: str) -> list[dict[str,
         raise ContentError(
             "artifact no longer matches its manifest sha256; run publish build first", path
         )
-    return list(built.entries)
+    return built
+
+
+def site_url(built: Manifest, project: Project) -> str | None:
+    """The clinic site's address in the profile the build printed with; None without one.
+
+    The manifest records the profile's file and digest, not its fields: the file is loaded
+    again as `publish check` does, and must still be the profile the build used, or the
+    addresses written here could differ from the QR codes printed. A build with the default
+    profile, or one made in Python and not read from a file, has no site address to give.
+    """
+    record = built.profile
+    if record is None or record.file is None:
+        return None
+    from publish.config import load_profile
+
+    try:
+        profile = load_profile(project.folder / record.file)
+    except ProfileError as exc:
+        raise ContentError(
+            f"{record.name} no longer loads ({exc.raw}); restore it or rebuild", built.path
+        ) from exc
+    if profile_digest(profile) != record.sha256:
+        raise ContentError(
+            f"{record.name} changed since the build; rebuild (publish build)", built.path
+        )
+    return profile.site_url
+
+
+def artifact_url(base: str, topic_id: str, language: str, filename: str) -> str:
+    """Where the site serves a built file: in the topic's page folder
+    (`publish.site.layout.page_url`), under the name the build gave it."""
+    from publish.site.layout import page_url
+
+    return page_url(base, topic_id, language) + quote(filename)
 
 
 def export_topic(
@@ -234,7 +269,9 @@ def export_language(
     The build lock of its output folder is held from reading the manifest to the last file
     written, so a build running at the same time cannot swap the folder in between. Files
     go below OUT (or DIST) through real folders only: a symlink at `<id>` or `fhir` is
-    refused. A translation's documents carry its title, language and approval.
+    refused. A translation's documents carry its title, language and approval. When the
+    build's clinic profile gives a `site_url`, each file is addressed where the site serves
+    it, in the topic's page folder, rather than by a path relative to the export.
     """
     control, _ = load_control(topic_dir / TOPIC_FILE)
     if variant is not None:
@@ -250,12 +287,15 @@ def export_language(
     target = root / folder.name if out is not None else folder / "fhir"
     inputs = inputs_digest(input_files(topic_dir, Project.sources_for(topic_dir), variant))
     with outdir.locked(folder):
-        entries = read_manifest(control, folder, inputs)
+        built = read_manifest(control, folder, inputs)
+        base = site_url(built, Project.find())
         files: list[tuple[Path, dict[str, Any]]] = []
-        for entry in entries:
+        for entry in built.entries:
             artifact = folder / str(entry["file"])
             path = target / f"{entry['name']}.documentreference.json"
-            url = None if embed else relative_url(artifact, path.parent)
+            url: str | None = None if embed else relative_url(artifact, path.parent)
+            if base is not None:
+                url = artifact_url(base, control.id, control.language, str(entry["file"]))
             reference = document_reference(
                 control, entry, artifact, embed=embed, url=url, variant=variant
             )

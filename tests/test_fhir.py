@@ -229,3 +229,61 @@ def test_fhir_ids_are_valid_and_stable():
 
 def test_bundle_of_nothing_is_still_valid():
     Bundle.model_validate(bundle([]))
+
+
+# --- the clinic's site: each file's address there -------------------------------------------
+
+SITE = "https://riverside.example/handouts"
+
+
+@pytest.fixture(scope="module")
+def on_site(english: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The topic built with a profile (publish.toml) that gives the clinic's site: (the
+    project folder the build ran in, its dist folder)."""
+    from publish.config import load_profile
+
+    project = tmp_path_factory.mktemp("site-project")
+    (project / "publish.toml").write_text(f'site_url = "{SITE}"\n', encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(project)
+        result = build_topics([english], out="dist", profile=load_profile(Path("publish.toml")))
+    assert result.ok, [str(e) for e in result.errors]
+    return project, project / "dist"
+
+
+@pytest.mark.parametrize("embed", [False, True])
+def test_with_a_site_each_file_is_addressed_in_its_page_folder(
+    english: Path,
+    on_site: tuple[Path, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    embed: bool,
+):
+    from publish.render.registry import ARTIFACTS as REGISTRY
+    from publish.site.layout import page_url
+
+    project, dist = on_site
+    monkeypatch.chdir(project)
+    paths = export([english], dist, tmp_path / "fhir", embed=embed)
+    assert set(ARTIFACTS) <= set(_refs(paths))
+    for name, (_, data) in _refs(paths).items():
+        DocumentReference.model_validate(data)
+        attachment = data["content"][0]["attachment"]
+        assert attachment["url"] == page_url(SITE, TOPIC, "en") + REGISTRY[name].filename
+        assert ("data" in attachment) == embed
+    Bundle.model_validate(_load(paths[-1]))
+
+
+def test_with_a_site_a_profile_changed_since_the_build_is_refused(
+    english: Path, on_site: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The addresses must be the ones printed in the QR codes: never read from a profile
+    that is no longer the one the build used."""
+    project, _ = on_site
+    moved = tmp_path / "project"
+    shutil.copytree(project, moved)
+    (moved / "publish.toml").write_text('site_url = "https://elsewhere.example"\n', "utf-8")
+    monkeypatch.chdir(moved)
+    with pytest.raises(ContentError, match=r"publish\.toml changed since the build"):
+        export([english], moved / "dist", moved / "fhir")
+    assert not (moved / "fhir").exists()
