@@ -565,7 +565,8 @@ def check(
 @click.option(
     "--embed",
     is_flag=True,
-    help="Put each file's bytes in the JSON (base64) instead of a relative URL.",
+    help="Put each file's bytes in the JSON (base64). Without a site_url in the profile, "
+    "this replaces the file's relative URL; with one, its address on the site stays.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 def fhir(topics: tuple[Path, ...], dist: Path, out: Path | None, embed: bool, quiet: bool) -> None:

@@ -28,6 +28,7 @@ ARTIFACTS = {
     "handout": ("handout.pdf", "application/pdf"),
     "clinician": ("clinician-summary.pdf", "application/pdf"),
     "epub": ("reader.epub", "application/epub+zip"),
+    "web": ("handout.html", "text/html"),
 }
 FHIR_ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
 

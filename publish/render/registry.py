@@ -28,6 +28,8 @@ _PAGE = (
     "css/a4.css",
 )
 """Templates every printed page is made from."""
+_HANDOUT = (*_PAGE, "handout.html", "partials/clinic.html", "partials/qr.html", "css/handout.css")
+"""The patient handout's templates, which the large print lays out with one more stylesheet."""
 
 INSTRUCTIONS = ("69730-0", "Instructions")
 """LOINC document code for instructions given to a patient (https://loinc.org/69730-0/)."""
@@ -133,7 +135,7 @@ register(
         document_type=INSTRUCTIONS,
         renderer="publish.render.handout",
         verifier="publish.gates.pdf",
-        templates=(*_PAGE, "handout.html", "partials/clinic.html", "css/handout.css"),
+        templates=_HANDOUT,
         max_pages=2,
     )
 )
@@ -186,13 +188,7 @@ register(
         document_type=INSTRUCTIONS,
         renderer="publish.render.large_print",
         verifier="publish.gates.pdf",
-        templates=(
-            *_PAGE,
-            "handout.html",
-            "partials/clinic.html",
-            "css/handout.css",
-            "css/large-print.css",
-        ),
+        templates=(*_HANDOUT, "css/large-print.css"),
         max_pages=6,  # the handout's 2 pages at 18 pt and 1.5 spacing: about 2.7 times the area
         variant=True,
     )
