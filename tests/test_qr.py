@@ -178,3 +178,27 @@ def test_site_must_be_an_https_base_address(tmp_path: Path, given: str) -> None:
     (tmp_path / "publish.toml").write_text(f'site_url = "{given}"\n', encoding="utf-8")
     with pytest.raises(ProfileError, match="site_url' must be an https URL"):
         load_profile(tmp_path / "publish.toml")
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_a_full_clinic_block_and_the_code_share_the_masthead_within_two_pages(
+    tmp_path: Path, paper: str
+) -> None:
+    """Logo, name, phone, address and website beside the code: the masthead is no taller
+    than the clinic block alone, so the handout keeps to its two pages."""
+    project = tmp_path / "project"
+    copy_seeds(project / "seeds")
+    example = Path(__file__).resolve().parent.parent / "docs" / "example-clinic"
+    for name in ("publish.toml", "logo.svg"):
+        (project / name).write_bytes((example / name).read_bytes())
+    with (project / "publish.toml").open("a", encoding="utf-8") as profile_file:
+        profile_file.write(f'site_url = "{SITE}"\n')
+    profile = load_profile(project / "publish.toml")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(project)
+        result = build_topics(out=project / "dist", paper=paper, profile=profile, only=["handout"])
+    assert result.ok, [str(e) for e in result.errors]
+    handout = project / "dist" / TOPIC / "handout.pdf"
+    with pikepdf.open(handout) as pdf:
+        assert len(pdf.pages) <= 2
+    assert _decoded(handout, tmp_path) == [page_url(SITE, TOPIC, "en")]
