@@ -13,6 +13,7 @@ from publish.gates.site import PASSED, findings, problems
 PAGE = """<!DOCTYPE html><html lang="en"><head><title>t</title></head><body>
 <main><h1 id="top">T</h1><a href="#top">up</a> <a href="handout.pdf">PDF</a>
 <a href="../../index.html">All</a> <a href="https://example.org/elsewhere">out</a>
+<a href="mailto:care@example.org">mail</a> <a href="tel:+15550100">call</a> <a href="#">top</a>
 <img src="data:image/png;base64,AAAA" alt=""/></main></body></html>"""
 INDEX = """<!DOCTYPE html><html lang="en"><head><title>i</title></head><body>
 <main><a href="t/en/index.html">T</a> <a href="t/en/">T</a></main></body></html>"""
@@ -42,7 +43,9 @@ def make_site(root: Path) -> Path:
 def test_a_whole_site_passes(tmp_path: Path) -> None:
     site = make_site(tmp_path)
     assert problems(site) == []
-    assert [(f.status, f.message) for f in findings(site, None)] == [("pass", PASSED)]
+    assert [(f.gate, f.status, f.message, f.file) for f in findings(site, None)] == [
+        ("site", "pass", PASSED, str(site))
+    ]
 
 
 @pytest.mark.parametrize(
@@ -115,7 +118,9 @@ def test_each_break_is_named(tmp_path: Path, break_it, problem: str) -> None:  #
     break_it(site)
     found = problems(site)
     assert any(p.startswith(problem) for p in found), found
-    assert [f.status for f in findings(site, None)] == ["fail"] * len(found)
+    assert [(f.gate, f.status, f.message, f.file) for f in findings(site, None)] == [
+        ("site", "fail", p, str(site)) for p in found
+    ]
 
 
 def test_a_site_older_than_the_build_is_named(tmp_path: Path) -> None:
@@ -147,6 +152,17 @@ def test_a_translations_page_is_compared_with_its_own_build(tmp_path: Path) -> N
 
 
 def test_no_site_is_one_failure(tmp_path: Path) -> None:
-    assert [(f.status, f.message) for f in findings(tmp_path / "none", None)] == [
-        ("fail", "no site here; run publish site")
+    none = tmp_path / "none"
+    assert [(f.gate, f.status, f.message, f.file) for f in findings(none, None)] == [
+        ("site", "fail", "no site here; run publish site", str(none))
+    ]
+
+
+def test_findings_compare_with_the_build(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    dist = tmp_path / "dist"
+    (dist / "t").mkdir(parents=True)
+    (dist / "t" / "manifest.json").write_text("{}", "utf-8")
+    assert [f.message for f in findings(site, dist)] == [
+        f"t/en/manifest.json: older than the build in {dist / 't'}; run publish site"
     ]

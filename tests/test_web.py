@@ -13,8 +13,10 @@ from publish.gates import web
 from publish.gates.visible import squash
 from publish.render.registry import ARTIFACTS
 
-SAFE = """<!DOCTYPE html><html lang="en"><head><title>t</title><style>p{color:#000}</style>
-</head><body><main><h1>Title</h1><p>Text</p>{extra}</main></body></html>"""
+SAFE = """<!DOCTYPE html><html lang="en"><head><title>t</title><meta name="robots" content="x">
+<style>p{color:#000} i{background:url(data:image/png;base64,AAAA)}</style></head><body><main>
+<h1>Title</h1><p>Text <a href="https://example.org/">a link is not a load</a></p>
+<img src="DATA:image/svg+xml;base64,PHN2Zy8+" alt="embedded">{extra}</main></body></html>"""
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +94,12 @@ def test_its_words_are_the_pdf_handouts(built_project: Path, page: html.HtmlElem
         ('<link rel="stylesheet" href="https://cdn.example/a.css">', "<link> loads"),
         ('<p style="background:url(https://t.example/a)">hi</p>', "styles load from outside"),
         ('<meta http-equiv="refresh" content="0;url=https://x.example">', "<meta> is not allowed"),
-        ("<h1>Second</h1>", "exactly one <h1>"),
+        ("<h1>Second</h1>", "the page needs exactly one <h1>"),
+        ("<main>Second</main>", "the page needs exactly one <main>"),
+        ('<a href=" VBScript:x">hi</a>', "script URL in href"),
+        ("<style>p { background: url('https://t.example/a') }</style>", "styles load from outside"),
+        ('<svg><image href="https://t.example/i.png"/></svg>', "<image> loads https://t.example"),
+        ('<img srcset="https://t.example/a.png 2x" alt="">', "<img> loads https://t.example"),
     ],
 )
 def test_the_verifier_names_what_would_run_or_reach_out(
@@ -104,6 +111,12 @@ def test_the_verifier_names_what_would_run_or_reach_out(
     assert any(problem in p for p in found), found
     path.write_text(SAFE.replace("{extra}", ""), encoding="utf-8")
     assert web.problems(path, ARTIFACTS["web"]) == []
+
+
+def test_a_page_without_a_language_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "handout.html"
+    path.write_text(SAFE.replace(' lang="en"', ""), encoding="utf-8")
+    assert web.problems(path, ARTIFACTS["web"]) == ["the page has no lang attribute"]
 
 
 def test_a_stylesheet_that_hides_the_disclaimer_fails_the_safety_gate(

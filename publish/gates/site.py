@@ -69,7 +69,12 @@ def _links(site: Path, page: Path) -> list[str]:
         if attribute not in ("href", "src") or link.startswith("data:"):
             continue
         problem = _resolves(site, page, link)
-        if problem is None and link.startswith("#") and link[1:] not in ids:
+        if (
+            problem is None
+            and link.startswith("#")
+            and link not in ("#", "#top")
+            and link[1:] not in ids
+        ):
             problem = f"{link} names no element of the page"
         if problem:
             found.append(f"{_name(site, page)}: <{element.tag}> {problem}")
