@@ -9,8 +9,15 @@ Run it with the Python that has publish installed (from any folder):
 It measures, in one run (each value is the median of several repeats):
 
 1. CLI start: `publish --help` against `python -c "import click"`.
-2. Full build of the default topic against the floor: WeasyPrint alone rendering
-   the same two HTML documents, plus ebooklib writing the same EPUB, in one process.
+2. Full build of the default topic (its English handout, clinician summary and
+   EPUB) against the floor: WeasyPrint alone rendering
+   the same two HTML documents, plus ebooklib writing the same EPUB, in one process;
+   and against the same job done with pandoc: the patient and clinician texts to two
+   PDFs through pandoc's WeasyPrint engine, and an EPUB of both texts and the
+   normalized sources, citations resolved by pandoc's citeproc. The three are run
+   in turn in each repeat. pandoc comes from the pypandoc-binary wheel, a
+   benchmark-only requirement (`pip install pypandoc-binary`), else from PATH (Debian's
+   `pandoc`); without it that row says so and is skipped.
 3. No-op rebuild (nothing changed) against the full build.
 4. A batch of 40 copies of the default topic: throughput with `--jobs 1` and
    `--jobs 2`, peak RSS of the largest worker, and seconds per topic at 10, 20
@@ -25,6 +32,7 @@ Progress goes to stderr. The default run takes about three minutes on a quiet
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import platform
@@ -36,7 +44,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from itertools import pairwise
@@ -98,10 +106,12 @@ class Row:
     value: str
     ratio: str
     target: str
-    met: bool
+    met: bool | None
+    """None: not measured (a tool it needs is missing)."""
 
     def cells(self) -> list[str]:
-        return [self.measure, self.value, self.ratio, self.target, "yes" if self.met else "no"]
+        met = "skipped" if self.met is None else "yes" if self.met else "no"
+        return [self.measure, self.value, self.ratio, self.target, met]
 
 
 def log(message: str) -> None:
@@ -154,19 +164,28 @@ def publish_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "publish"]
 
 
-def run(command: Sequence[str], cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+def run(
+    command: Sequence[str], cwd: Path = ROOT, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run a command to completion; on failure, show its stderr and stop."""
     try:
-        return subprocess.run(list(command), cwd=cwd, check=True, capture_output=True, text=True)
+        return subprocess.run(
+            list(command), cwd=cwd, env=env, check=True, capture_output=True, text=True
+        )
     except subprocess.CalledProcessError as exc:
         log(f"command failed ({exc.returncode}): {' '.join(command)}\n{exc.stderr}")
         raise
 
 
-def timed(command: Sequence[str], cwd: Path = ROOT) -> float:
+def timed(command: Sequence[str], cwd: Path = ROOT, env: Mapping[str, str] | None = None) -> float:
     started = time.perf_counter()
-    run(command, cwd)
+    run(command, cwd, env)
     return time.perf_counter() - started
+
+
+def timed_all(commands: Sequence[Sequence[str]], env: Mapping[str, str] | None = None) -> float:
+    """Seconds to run the commands one after another."""
+    return sum(timed(command, env=env) for command in commands)
 
 
 def median_of(repeats: int, measure: Callable[[], float]) -> float:
@@ -256,25 +275,115 @@ def floor_spec(work: Path) -> Path:
     return path
 
 
+def pandoc_path() -> str | None:
+    """pandoc from the pypandoc-binary wheel, else the one on PATH; None when there is none."""
+    try:
+        pypandoc = importlib.import_module("pypandoc")
+        return str(pypandoc.get_pandoc_path())
+    except (ImportError, OSError):
+        return shutil.which("pandoc")
+
+
+def weasyprint_path() -> str | None:
+    """The weasyprint command beside this Python (pandoc's PDF engine runs it), else on PATH."""
+    script = Path(sys.executable).parent / "weasyprint"
+    return str(script) if script.is_file() else shutil.which("weasyprint")
+
+
+def pandoc_commands(work: Path, pandoc: str) -> list[list[str]]:
+    """The pandoc commands that do what the build does: two PDFs and an EPUB.
+
+    The citations are resolved by citeproc from a CSL list of the topic's sources (title,
+    publisher, address, as the build cites them); the `::: key-messages` fenced divs are
+    pandoc's own syntax. pandoc's default HTML template and style stand in for ours.
+    """
+    from publish.topic import load_topic
+
+    topic = load_topic(DEFAULT_TOPIC)
+    references = [
+        {"id": source.id, "type": "webpage", "title": source.title}
+        | ({"publisher": source.meta["publisher"]} if source.meta.get("publisher") else {})
+        | ({"URL": source.meta["url"]} if source.meta.get("url") else {})
+        for source in topic.sources
+    ]
+    bibliography = work / "sources.json"
+    bibliography.write_text(json.dumps(references), encoding="utf-8")
+    common = [
+        "--citeproc",
+        f"--bibliography={bibliography}",
+        f"--metadata=title:{topic.control.title}",
+        f"--metadata=lang:{topic.control.language}",
+    ]
+    pdf = ["--pdf-engine=weasyprint", f"--resource-path={DEFAULT_TOPIC}"]
+    texts = [str(DEFAULT_TOPIC / "patient.md"), str(DEFAULT_TOPIC / "clinician.md")]
+    normalized = ROOT / "seeds" / "normalized"
+    sources = [str(path) for path in sorted(normalized.glob("*.md"))]
+    return [
+        [pandoc, texts[0], *common, *pdf, "--output", str(work / "pandoc-handout.pdf")],
+        [pandoc, texts[1], *common, *pdf, "--output", str(work / "pandoc-clinician.pdf")],
+        [
+            pandoc,
+            *texts,
+            *sources,
+            *common,
+            f"--resource-path={DEFAULT_TOPIC}{os.pathsep}{normalized}",
+            "--output",
+            str(work / "pandoc-reader.epub"),
+        ],
+    ]
+
+
+def pandoc_setup(work: Path) -> tuple[list[list[str]], dict[str, str]] | str:
+    """The pandoc commands and their environment, or why the pandoc row is skipped."""
+    pandoc, weasyprint = pandoc_path(), weasyprint_path()
+    if pandoc is None:
+        return "pandoc not found: `pip install pypandoc-binary` (or install pandoc)"
+    if weasyprint is None:
+        return "the weasyprint command is not on PATH (pandoc's PDF engine runs it)"
+    path = os.pathsep.join([str(Path(weasyprint).parent), os.environ.get("PATH", "")])
+    return pandoc_commands(work, pandoc), {**os.environ, "PATH": path}
+
+
+def pandoc_row(full_time: float, pandoc: list[float], skipped: str | None) -> Row:
+    """The build against pandoc doing the same job: what a user would otherwise run."""
+    measure = "Full build vs the same job done with pandoc (two PDFs through WeasyPrint, EPUB)⁴"
+    if skipped is not None:
+        log(f"pandoc row skipped: {skipped}")
+        return Row(measure, f"not measured: {skipped}", "n/a", "≤ 0.6x", None)
+    pandoc_time = statistics.median(pandoc)
+    ratio = full_time / pandoc_time
+    return Row(
+        measure, f"{sec(full_time)} vs {sec(pandoc_time)}", f"{ratio:.2f}x", "≤ 0.6x", ratio <= 0.6
+    )
+
+
 def single_topic(repeats: int) -> list[Row]:
-    log("full build, floor and no-op rebuild ...")
+    log("full build, floor, pandoc and no-op rebuild ...")
     publish = publish_command()
     full: list[float] = []
     noop: list[float] = []
     floor: list[float] = []
+    pandoc: list[float] = []
     with tempfile.TemporaryDirectory(prefix="publish-bench-") as temp:
         work = Path(temp)
         spec = floor_spec(work)
+        setup = pandoc_setup(work)
+        skipped = setup if isinstance(setup, str) else None
+        commands, pandoc_env = ([], None) if isinstance(setup, str) else setup
         floor_command = [sys.executable, "-c", FLOOR, str(spec)]
-        # the English documents only, as the floor renders them
-        build = [*publish, "build", str(DEFAULT_TOPIC), "--lang", "en", "-q"]
+        # the English handout, clinician summary and EPUB only, as the floor and pandoc make
+        artifacts = [f"--only={name}" for name in ("handout", "clinician", "epub")]
+        build = [*publish, "build", str(DEFAULT_TOPIC), "--lang", "en", *artifacts, "-q"]
         timed([*build, "--force", "--out", str(work / "warmup")])
         timed(floor_command)
+        timed_all(commands, pandoc_env)
         for index in range(repeats):
             out = work / f"dist-{index}"
             full.append(timed([*build, "--force", "--out", str(out)]))
             noop.append(timed([*build, "--out", str(out)]))
             floor.append(timed(floor_command))
+            if commands:
+                pandoc.append(timed_all(commands, pandoc_env))
         manifest = json.loads(
             (work / "dist-0" / DEFAULT_TOPIC.name / "manifest.json").read_text(encoding="utf-8")
         )
@@ -294,6 +403,7 @@ def single_topic(repeats: int) -> list[Row]:
             "≤ 1.3x",
             build_ratio <= 1.3,
         ),
+        pandoc_row(full_time, pandoc, skipped),
         Row(
             "No-op rebuild (nothing changed) vs full build",
             f"{sec(noop_time)} vs {sec(full_time)}",
@@ -436,6 +546,10 @@ def table(rows: list[Row], repeats: int, batch_repeats: int, others: str) -> str
         "³ Linear means a fixed start-up cost (worker processes, imports) plus a constant cost "
         "per topic, so the test is the cost of each further topic between batch sizes; "
         "seconds per topic overall fall as the start-up cost is shared by more topics.",
+        "⁴ Three pandoc runs in turn, each a subprocess: patient.md and clinician.md each to "
+        "a PDF with `--pdf-engine=weasyprint` (pandoc writes HTML with its default template "
+        "and runs the weasyprint command), and both texts with the normalized sources to an "
+        "EPUB; `--citeproc` resolves the citations from a CSL list of the topic's sources.",
         "",
         "Other processes taking a sizeable share of the machine skew the timings, the "
         "`--jobs 2` ones most: run again on a quiet machine.",
