@@ -39,7 +39,7 @@ def error_lines(result: subprocess.CompletedProcess[str]) -> list[str]:
 @pytest.fixture(scope="module")
 def baseline(built_project: Path) -> Path:
     """A project whose dist/ holds one successful full build."""
-    assert len(snapshot(built_project / OUTPUT)) == 4
+    assert len(snapshot(built_project / OUTPUT)) == 5  # four artifacts and the manifest
     return built_project
 
 

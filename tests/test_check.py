@@ -143,8 +143,13 @@ def test_a_partial_build_fails_naming_each_missing_artifact(project: Path) -> No
     assert [(f.gate, f.status, f.message) for f in missing] == [
         ("artifacts", "fail", f"clinician: clinician-summary.pdf {NOT_BUILT}"),
         ("artifacts", "fail", f"epub: reader.epub {NOT_BUILT}"),
+        ("artifacts", "fail", f"web: handout.html {NOT_BUILT}"),
     ]
-    assert [Path(f.file or "").name for f in missing] == ["clinician-summary.pdf", "reader.epub"]
+    assert [Path(f.file or "").name for f in missing] == [
+        "clinician-summary.pdf",
+        "reader.epub",
+        "handout.html",
+    ]
 
 
 def append_block(path: Path, block: str) -> int:

@@ -66,7 +66,7 @@ def test_an_edit_after_the_build_fails_check_and_fhir(built: Path, edit: Path) -
 def test_checking_with_another_profile_than_the_build_fails_each_artifact(built: Path) -> None:
     clinic = Profile(crisis=(("en", ("Call the Riverside crisis line: 555-0100.",)),))
     failures = artifact_failures(clinic)
-    assert len(failures) == 3
+    assert len(failures) == 4  # handout, clinician sheet, e-book, web handout
     assert all("another clinic profile" in message for message in failures)
 
 
@@ -87,7 +87,7 @@ def test_an_artifact_deleted_after_the_build_leaves_the_manifest_on_a_partial_re
     [topic] = build_topics(only=["handout"], jobs=1).topics
     assert topic.up_to_date == ["handout"]
     listed = json.loads((built / OUT / "manifest.json").read_text(encoding="utf-8"))
-    assert [e["name"] for e in listed["artifacts"]] == ["handout", "clinician"]
+    assert [e["name"] for e in listed["artifacts"]] == ["handout", "clinician", "web"]
     assert artifact_failures() == ["epub: reader.epub was not built; run publish build"]
 
 

@@ -49,7 +49,7 @@ def complete_folder(folder: Path) -> dict[str, str]:
         assert len(data) == entry["bytes"], entry["file"]
         assert hashlib.sha256(data).hexdigest() == entry["sha256"], entry["file"]
         found[entry["file"]] = entry["sha256"]
-    assert set(found) == {"handout.pdf", "clinician-summary.pdf", "reader.epub"}
+    assert set(found) == {"handout.pdf", "clinician-summary.pdf", "reader.epub", "handout.html"}
     return found
 
 

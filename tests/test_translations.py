@@ -145,14 +145,14 @@ def test_english_files_stay_where_they_were_and_say_en(built: tuple[Path, Any]) 
     project, _ = built
     english = Manifest.load(project / "dist" / TOPIC)
     assert english.fields["language"] == "en" and english.fields["translation"] is None
-    assert [e["name"] for e in english.entries] == ["handout", "clinician", "epub"]
+    assert [e["name"] for e in english.entries] == ["handout", "clinician", "epub", "web"]
 
 
 def test_no_clinician_text_no_spanish_clinician_sheet_said_once(built: tuple[Path, Any]) -> None:
     _, result = built
     [spanish] = [t for t in result.topics if t.language == "es"]
     assert spanish.notes == ["clinician summary not built in 'es': no clinician.es.md"]
-    assert [a["name"] for a in spanish.artifacts] == ["handout", "epub"]
+    assert [a["name"] for a in spanish.artifacts] == ["handout", "epub", "web"]
     assert spanish.warnings == []
 
 
@@ -281,7 +281,7 @@ def test_editing_the_translation_rebuilds_only_that_language(built: tuple[Path, 
     path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     edited = build(project)
     by_language = {t.language: t.up_to_date for t in edited.topics}
-    assert by_language == {None: ["handout", "clinician", "epub"], "es": []}
+    assert by_language == {None: ["handout", "clinician", "epub", "web"], "es": []}
 
 
 @pytest.mark.parametrize(
@@ -346,6 +346,7 @@ def test_fhir_describes_the_spanish_documents_in_spanish(built: tuple[Path, Any]
         "bundle.json",
         "epub.documentreference.json",
         "handout.documentreference.json",
+        "web.documentreference.json",
     ]
     data = json.loads((spanish / "handout.documentreference.json").read_text(encoding="utf-8"))
     DocumentReference.model_validate(data)
