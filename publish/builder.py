@@ -7,11 +7,10 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from publish import __version__, manifest, outdir
 from publish.errors import OutputError, PublishError, ReleaseError, UsageError
@@ -19,6 +18,7 @@ from publish.patterns import LANGUAGE
 from publish.profile import DEFAULT, PAPERS, Profile
 from publish.project import TOPIC_FILE, Project, parse_shard
 from publish.render import registry
+from publish.render.forked import render_all
 from publish.render.options import Options
 from publish.topic import (
     Topic,
@@ -29,6 +29,15 @@ from publish.topic import (
     translations,
     variant_name,
 )
+from publish.workers import pool
+
+
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+_Unit = TypeVar("_Unit", bound=_Named)
 
 
 @dataclass
@@ -131,6 +140,14 @@ class Job:
     force: bool = False
     language: str | None = None
     """A translation's tag (patient.<tag>.md, built into dist/<id>.<tag>/); None: the original."""
+    artifact_jobs: int = 1
+    """Processes to render this topic's artifacts in at once (`publish.render.forked`): more
+    than one only when this is the one topic and language being built."""
+
+    @property
+    def name(self) -> str:
+        """The unit's name, as its output folder is named: `<folder>` or `<folder>.<tag>`."""
+        return self.folder.name if self.language is None else f"{self.folder.name}.{self.language}"
 
 
 def build_topic(job: Job) -> TopicResult:
@@ -184,8 +201,9 @@ def build_topic(job: Job) -> TopicResult:
         ):
             topic = topic or load_topic(job.folder, language=job.language)
             files: dict[str, bytes] = {}
-            for artifact in todo:
-                rendered = artifact.render_module().render_file(topic, job.options)
+            for artifact, rendered in zip(
+                todo, render_all(todo, topic, job.options, job.artifact_jobs), strict=True
+            ):
                 files[rendered.filename] = rendered.data
                 entries[artifact.name] = manifest.entry(rendered, keys[artifact.name])
             removed = [entries.pop(name)["file"] for name in stale]
@@ -229,17 +247,18 @@ def _buildable(
     return notes, skipped, chosen, tuple(a for a in job.known if not missing.get(a.name))
 
 
-def shard(folders: list[Path], spec: str | None) -> list[Path]:
-    """`I/N`: the topics whose name hashes to share I of N; stable as topics come and go."""
+def shard(units: list[_Unit], spec: str | None) -> list[_Unit]:
+    """`I/N`: the units (a topic in one language, `Job`; or topic folders) whose name hashes
+    to share I of N; stable as topics and languages come and go. Each unit builds into a
+    folder of its own with its own manifest, so the shards' `dist/` folders merge by copying."""
     if not spec:
-        return folders
+        return units
     index, count = parse_shard(spec)
-    share = [
-        f
-        for f in folders
-        if int(hashlib.sha256(f.name.encode()).hexdigest(), 16) % count == index - 1
+    return [
+        unit
+        for unit in units
+        if int(hashlib.sha256(unit.name.encode()).hexdigest(), 16) % count == index - 1
     ]
-    return share
 
 
 def _build_one(job: Job) -> TopicResult | PublishError:
@@ -277,8 +296,8 @@ def build_topics(
     `only` names artifacts of the registry (default: all); `paper` defaults to the
     profile's; `release` refuses drafts and overdue topics; `force` rebuilds what is up
     to date; `jobs` worker processes (default: one per core) build topics in parallel;
-    `shard_spec` "I/N" keeps share I of N of the topics; `progress` is called once per
-    topic as it finishes; `project` defaults to the working folder.
+    `shard_spec` "I/N" keeps share I of N of the (topic, language) units; `progress` is
+    called once per topic as it finishes; `project` defaults to the working folder.
     """
     selected = tuple(only) if only else (*registry.defaults(), *(variants or ()))
     for name in selected:
@@ -290,7 +309,7 @@ def build_topics(
         raise UsageError(f"unknown paper size {paper!r}; choose from {', '.join(PAPERS)}")
     project = project or Project.find()
     options = Options(paper=paper, profile=profile, project=project)
-    folders = shard(project.topic_dirs(paths), shard_spec)
+    folders = project.topic_dirs(paths)
     known = tuple(registry.ARTIFACTS.values())
     chosen = tuple(registry.ARTIFACTS[name] for name in selected)
     tasks: list[Job] = []
@@ -310,10 +329,14 @@ def build_topics(
         built = {t.language or peek(t.folder, "language", LANGUAGE) for t in tasks}
         for tag in sorted(wanted - built):
             raise UsageError(f"no topic is written or translated in {tag!r} (--lang {tag})")
-    workers = min(jobs or os.cpu_count() or 1, len(tasks)) or 1
+    tasks = shard(tasks, shard_spec)
+    cores = jobs or os.cpu_count() or 1
+    workers = min(cores, len(tasks)) or 1
+    if len(tasks) == 1:  # one topic in one language: its artifacts side by side instead
+        tasks = [replace(tasks[0], artifact_jobs=cores)]
     if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            outcomes = _collect(pool.map(_build_one, tasks), progress)
+        with pool(workers) as topic_workers:
+            outcomes = _collect(topic_workers.map(_build_one, tasks), progress)
     else:
         outcomes = _collect(map(_build_one, tasks), progress)
     seen = set()

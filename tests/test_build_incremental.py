@@ -138,3 +138,44 @@ def test_a_bad_shard_is_a_usage_error(spec: str, tmp_path: Path) -> None:
     assert run.returncode == 2, run.stderr
     assert "--shard" in run.stderr and spec in run.stderr
     assert not any(tmp_path.iterdir()), "nothing is built on a usage error"
+
+
+def test_shards_split_topics_by_language_and_merge_into_one_full_build(tmp_path: Path) -> None:
+    """Three topics in two languages are six units; the shards' dist/ folders, copied into
+    one, are the full build byte for byte."""
+    import hashlib
+    import shutil
+
+    from helpers import copy_seeds
+
+    project = tmp_path / "project"
+    copy_seeds(project / "seeds", translations=True)
+    topics = project / "seeds" / "topics"
+    for name in ("second-topic", "third-topic"):
+        shutil.copytree(topics / "ketamine-depression", topics / name)
+        yaml = topics / name / "topic.yaml"
+        yaml.write_text(yaml.read_text().replace("id: ketamine-depression", f"id: {name}"))
+
+    def build(out: str, spec: str | None = None) -> list[str]:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.chdir(project)
+            result = build_topics(out=out, only=["epub", "web"], shard_spec=spec, jobs=1)
+        assert result.ok, [str(e) for e in result.errors]
+        return sorted(t.folder.name for t in result.topics)
+
+    def files(folder: Path) -> dict[str, str]:
+        return {
+            p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*"))
+            if p.is_file() and not p.name.startswith(".")
+        }
+
+    full = build("full")
+    assert len(full) == 6
+    shares = [build(f"shard-{i}", f"{i}/2") for i in (1, 2)]
+    assert sorted(shares[0] + shares[1]) == full and all(shares)
+    assert {name.split(".")[0] for name in shares[0]} & {n.split(".")[0] for n in shares[1]}
+    merged = project / "merged"
+    for i in (1, 2):
+        shutil.copytree(project / f"shard-{i}", merged, dirs_exist_ok=True)
+    assert files(merged) == files(project / "full")
