@@ -3,14 +3,16 @@
 Writers see the handout, the clinician sheet and the e-book as they edit, without
 waiting for WeasyPrint. Pages are rendered on request from the same templates the
 builds use; a background thread (watchfiles) bumps a version number whenever an
-input changes, and a small script in every page polls it and reloads. A broken
-input shows as an error page, so fixing the file brings the page back.
+input changes and pushes it at once, as a server-sent event on /_events, to a small
+script in every page, which reloads the page. A broken input shows as an error page,
+so fixing the file brings the page back.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
+import secrets
 import socket
 import sys
 import threading
@@ -37,8 +39,21 @@ from publish.topic import Topic, load_topic, translations
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
-POLL_MS = 500
-"""How often an open page asks whether anything changed."""
+EVENTS = "/_events"
+"""The event stream every preview page listens to: one event per version."""
+RETRY_MS = 500
+"""How long a page's event stream waits before reconnecting to a server that went away:
+a restarted preview is back in about this long, and the page then reloads."""
+WATCH_STEP_MS = 20
+"""watchfiles checks for new changes this often and yields once a check finds none since
+the last, so one save is announced 20 to 40 ms after it (the default step, 50, costs 50
+to 100 ms). An editor's save (write, rename, attributes) typically takes a few ms, so
+it is one batch and one reload; a save split over two batches only reloads twice."""
+WATCH_DEBOUNCE_MS = 300
+"""The longest watchfiles batches changes that keep coming less than a step apart (a
+checkout, a script writing many files): one reload at least every 300 ms, where the
+default, 1600, would show nothing for that long. A reload storm stays cheap: a page that
+reloads again drops the load under way, and each artifact is rendered once at a time."""
 STATIC_FOLDERS = ("css", "fonts")
 """The template subfolders served under /_static/ (never the Jinja sources)."""
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
@@ -54,7 +69,7 @@ class PreviewError(PublishError):
 def _chrome(template: str, **context: Any) -> str:
     """The preview's own pages and additions, from the bundled templates only: a clinic's
     template overrides change what the artifacts look like, never the preview around them."""
-    return render_template(template, None, poll_ms=POLL_MS, **context)
+    return render_template(template, None, events=EVENTS, **context)
 
 
 def pages_index(folder: Path | None = None, language: str | None = None) -> list[tuple[str, str]]:
@@ -75,7 +90,7 @@ def language_name(tag: str) -> str:
     return f"{babel_locale(tag).get_display_name('en')} ({tag})"
 
 
-def inject(page: str, styles: tuple[str, ...], version: int, nav: str = "") -> str:
+def inject(page: str, styles: tuple[str, ...], version: str, nav: str = "") -> str:
     """Add stylesheet links and the reload script to the head (the PDF path passes styles apart)."""
     head = _chrome("preview/head.html", styles=styles, version=version)
     page = page.replace("</head>", head + "</head>", 1) if "</head>" in page else head + page
@@ -90,7 +105,7 @@ def _nav(*links: tuple[str, str]) -> str:
     return _chrome("preview/nav.html", links=links)
 
 
-def error_page(title: str, message: str, version: int) -> str:
+def error_page(title: str, message: str, version: str) -> str:
     """The one-line error, escaped, in a page that still reloads when the input is fixed."""
     links = [("/", "Index"), *pages_index()]
     return _chrome(
@@ -121,6 +136,11 @@ def _html(page: str, status: HTTPStatus = HTTPStatus.OK) -> Response:
 
 
 NOT_FOUND = Response(HTTPStatus.NOT_FOUND, "text/plain; charset=utf-8", b"not found\n")
+TOO_MANY_STREAMS = Response(
+    HTTPStatus.SERVICE_UNAVAILABLE,
+    "text/plain; charset=utf-8",
+    b"too many open pages: this one will not reload by itself\n",
+)
 
 
 def inside(root: Path, relative: str) -> Path | None:
@@ -155,6 +175,7 @@ class PreviewServer:
         self.log = log or (lambda line: None)
         self.project = project or Project.find(Path.cwd().resolve())
         self._version = 0
+        self._boot = secrets.token_hex(4)
         self._lock = threading.Lock()
         self._page_locks: dict[str, threading.Lock] = {}
         self._stop = threading.Event()
@@ -168,10 +189,20 @@ class PreviewServer:
     def version(self) -> int:
         return self._version
 
+    @property
+    def tag(self) -> str:
+        """What a page compares with the events: the version, and which server run it is
+        of, so that a page open across a restart reloads once it reconnects."""
+        return f"{self._boot}.{self._version}"
+
     def bump(self) -> int:
+        """A new version, pushed to every open page (each reloads)."""
         with self._lock:
             self._version += 1
-            return self._version
+            version = self._version
+        if self._httpd is not None:
+            self._httpd.streams.publish(self.tag)
+        return version
 
     def start(self) -> tuple[str, int]:
         """Bind, then serve and watch in background threads; returns (host, port) as bound."""
@@ -182,6 +213,7 @@ class PreviewServer:
                 f"cannot listen on {self.host}:{self.port} ({exc.strerror or exc}); "
                 "choose another --port, or --port 0 for a free one"
             ) from exc
+        self._httpd.streams.publish(self.tag)
         serving = threading.Thread(
             target=self._httpd.serve_forever,
             kwargs={"poll_interval": 0.1},  # so that stop() returns promptly
@@ -229,13 +261,16 @@ class PreviewServer:
         return kept
 
     def _watch(self) -> None:
+        """Bump the version on every batch of changes watchfiles reports (see WATCH_STEP_MS
+        and WATCH_DEBOUNCE_MS for how changes are batched)."""
         import watchfiles
 
         try:
             for changes in watchfiles.watch(
                 *self.watch_paths(),
                 stop_event=self._stop,
-                debounce=400,
+                debounce=WATCH_DEBOUNCE_MS,
+                step=WATCH_STEP_MS,
                 rust_timeout=200,
                 yield_on_timeout=True,  # the first (empty) yield says the watcher is set up
                 raise_interrupt=False,
@@ -267,7 +302,7 @@ class PreviewServer:
 
         return image_src
 
-    def render(self, path: str, version: int) -> Response:
+    def render(self, path: str, version: str) -> Response:
         """The page at `path`; a failure to load or render is a 500 page naming the cause.
 
         One render at a time per artifact: a reload storm waits for the render under way
@@ -296,7 +331,7 @@ class PreviewServer:
             return first, f"/{rest}"
         return None, path
 
-    def _render(self, path: str, version: int) -> str | None:
+    def _render(self, path: str, version: str) -> str | None:
         if path == "/":
             return self._index(version)
         language, rest = self._language(path)
@@ -313,7 +348,7 @@ class PreviewServer:
             return self._contents(topic, artifact, pages, contents, version)
         return self._chapter(pages, chapter, contents, version)
 
-    def _chapter(self, pages: list[Page], name: str, contents: str, version: int) -> str | None:
+    def _chapter(self, pages: list[Page], name: str, contents: str, version: str) -> str | None:
         """One page of a many-page artifact (an e-book chapter), with links to its neighbours."""
         names = [p.file_name for p in pages]
         if name not in names:
@@ -326,7 +361,7 @@ class PreviewServer:
             links.append((names[at + 1], f"{pages[at + 1].title} →"))
         return inject(pages[at].html, pages[at].styles, version, _nav(*links))
 
-    def _index(self, version: int) -> str:
+    def _index(self, version: str) -> str:
         topic = load_topic(self.topic_dir)
         languages = [(language_name(topic.language), pages_index(self.topic_dir))]
         languages += [
@@ -349,7 +384,7 @@ class PreviewServer:
         artifact: registry.Artifact,
         pages: list[Page],
         contents: str,
-        version: int,
+        version: str,
     ) -> str:
         chapters = [(f"{contents}/{quote(p.file_name)}", p.title) for p in pages]
         return _chrome(
@@ -448,26 +483,46 @@ def _server_class(host: str) -> type[_HTTPServer]:
 class _Handler(BaseHTTPRequestHandler):
     server: _HTTPServer
     server_version = "publish-preview"
+    disable_nagle_algorithm = True
+    """A response's head and body, and each event, leave at once (no 40 ms delayed-ACK wait)."""
 
     def do_GET(self) -> None:
-        self._respond(self._route(), head=False)
+        if urlsplit(self.path).path == EVENTS and self._host_allowed():
+            self._stream()
+        else:
+            self._respond(self._route(), head=False)
 
     def do_HEAD(self) -> None:
         self._respond(self._route(), head=True)
 
     def _route(self) -> Response:
         preview = self.server.preview
-        version = preview.version  # before rendering: a change during the render reloads
+        version = preview.tag  # before rendering: a change during the render reloads
         if not self._host_allowed():
             return Response(HTTPStatus.FORBIDDEN, "text/plain; charset=utf-8", b"forbidden\n")
         path = urlsplit(self.path).path
-        if path == "/_version":
-            return Response(HTTPStatus.OK, "text/plain; charset=utf-8", str(version).encode())
         if path.startswith("/_static/"):
             return preview.static(unquote(path.removeprefix("/_static/")))
         if path.startswith("/_topic/"):
             return preview.topic_file(unquote(path.removeprefix("/_topic/")))
         return preview.render(path.rstrip("/") or "/", version)
+
+    def _stream(self) -> None:
+        """Keep the connection as an event stream; the worker is free once the head is sent."""
+        streams = self.server.streams
+        if not streams.reserve(self.request):
+            self._respond(TOO_MANY_STREAMS, head=False)
+            return
+        try:
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.end_headers()
+        except OSError:
+            streams.drop(self.request)
+            return
+        streams.start(self.request, RETRY_MS)
 
     def _host_allowed(self) -> bool:
         """On a loopback address, only local names: a web page cannot rebind its name to us."""
@@ -493,7 +548,7 @@ class _Handler(BaseHTTPRequestHandler):
             pass  # the browser reloaded before the page arrived
 
     def log_message(self, format: str, *args: object) -> None:
-        """Quiet: open pages ask for /_version twice a second."""
+        """Quiet: every reload requests a page and opens a stream."""
 
 
 # --- the command -------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import html
 import http.client
 import inspect
 import shutil
+import socket
 import subprocess
 import time
 import urllib.error
@@ -18,8 +19,9 @@ from pathlib import Path
 import pytest
 from helpers import copy_seeds
 
+from publish import httpserve
 from publish.i18n import DISCLAIMER
-from publish.preview import DEFAULT_HOST, DEFAULT_PORT, PreviewServer, error_page, serve
+from publish.preview import DEFAULT_HOST, DEFAULT_PORT, EVENTS, PreviewServer, error_page, serve
 
 TOPIC = Path("seeds/topics/ketamine-depression")
 CITED = "New test sentence [@ketamine-depression-how-it-works]."
@@ -57,7 +59,40 @@ class Served:
         return self.get(path)[2].decode("utf-8")
 
     def version(self) -> int:
-        return int(self.text("/_version"))
+        return self.server.version
+
+    def stream(self) -> EventStream:
+        return EventStream(self.host, self.port)
+
+
+class EventStream:
+    """A client of the preview's event stream, as a page's EventSource is."""
+
+    def __init__(self, host: str, port: int, host_header: str | None = None) -> None:
+        self.connection = socket.create_connection((host, port), timeout=10)
+        self.reader = self.connection.makefile("rb")
+        name = host_header or f"localhost:{port}"
+        request = f"GET {EVENTS} HTTP/1.1\r\nHost: {name}\r\nAccept: text/event-stream\r\n\r\n"
+        self.connection.sendall(request.encode())
+        self.status = int(self.reader.readline().split()[1])
+        self.headers: dict[str, str] = {}
+        while line := self.reader.readline().strip():
+            key, _, value = line.decode().partition(":")
+            self.headers[key.lower()] = value.strip()
+
+    def event(self) -> str:
+        """The data of the next event (the first is the version the server is at)."""
+        data = ""
+        while (line := self.reader.readline().decode()) != "\n":
+            if not line:
+                raise EOFError("the server closed the stream")
+            if line.startswith("data: "):
+                data = line.removeprefix("data: ").rstrip("\n")
+        return data
+
+    def close(self) -> None:
+        self.reader.close()
+        self.connection.close()
 
 
 def wait_for(check: Callable[[], bool], timeout: float = 8.0) -> bool:
@@ -101,7 +136,7 @@ def test_pages_stylesheets_and_figure(served: Served) -> None:
         assert f'href="{page}"' in index
         status, kind, body = served.get(page)
         assert (status, kind) == (200, "text/html; charset=utf-8"), page
-        assert "/_version" in body.decode("utf-8"), page  # every page reloads itself
+        assert 'new EventSource("/_events")' in body.decode("utf-8"), page  # every page reloads
 
     handout = served.text("/handout")
     assert DISCLAIMER in handout
@@ -152,8 +187,7 @@ def test_an_error_shows_on_the_page_until_fixed(served: Served, project: Path) -
     page = body.decode("utf-8")
     assert (status, kind) == (500, "text/html; charset=utf-8")
     assert f"patient.md:{line}: unknown citation key @no-such-source" in page
-    assert "/_version" in page  # the error page reloads itself once the file is fixed
-    assert served.get("/_version")[0] == 200
+    assert 'new EventSource("/_events")' in page  # it reloads itself once the file is fixed
 
     patient.write_text(good, encoding="utf-8")
     assert served.get("/handout")[0] == 200
@@ -180,11 +214,11 @@ def test_project_templates_win_and_their_errors_show(project: Path) -> None:
 
 
 def test_error_messages_are_escaped() -> None:
-    page = error_page("Cannot render /handout", 'x.md:3: bad <script>alert("x")</script>', 7)
+    page = error_page("Cannot render /handout", 'x.md:3: bad <script>alert("x")</script>', "b.7")
     assert "&lt;script&gt;alert(" in page
     assert 'bad <script>alert("x")</script>' in html.unescape(page)  # shown as text
     assert page.count("<script>") == 1  # the reload script only
-    assert 'var seen = "7"' in page
+    assert 'var seen = "b.7"' in page
 
 
 @pytest.mark.parametrize(
@@ -295,7 +329,7 @@ def test_idle_connections_do_not_stop_the_server_answering(served: Served) -> No
     idle = [socket.create_connection((served.host, served.port)) for _ in range(300)]
     try:
         started = time.monotonic()
-        assert served.get("/_version")[0] == 200
+        assert served.get("/")[0] == 200
         assert time.monotonic() - started < 5
     finally:
         for connection in idle:
@@ -330,3 +364,81 @@ def test_other_addresses_are_not_loopback(host: str) -> None:
     from publish.preview import _is_loopback
 
     assert not _is_loopback(host)
+
+
+def test_an_edit_is_pushed_to_open_pages_at_once(served: Served, project: Path) -> None:
+    stream = served.stream()
+    try:
+        assert stream.status == 200
+        assert stream.headers["content-type"] == "text/event-stream"
+        rendered_at = stream.event()  # the server's version: what a page now rendered holds
+        assert f'var seen = "{rendered_at}"' in served.text("/handout")
+
+        patient = project / TOPIC / "patient.md"
+        patient.write_text(patient.read_text(encoding="utf-8") + f"\n{CITED}\n", "utf-8")
+        started = time.monotonic()
+        pushed = stream.event()
+        assert time.monotonic() - started < 2, "the change was not pushed promptly"
+        assert pushed != rendered_at
+        assert f'var seen = "{pushed}"' in served.text("/handout")
+        assert "New test sentence" in served.text("/handout")
+    finally:
+        stream.close()
+
+
+def test_a_page_open_across_a_restart_reloads(project: Path) -> None:
+    """Each run of the server starts at version 0, yet a page of the last run reloads."""
+    with running() as first:
+        stream = first.stream()
+        before = stream.event()
+        stream.close()
+    with running() as second:
+        stream = second.stream()
+        assert stream.event() != before
+        stream.close()
+
+
+def test_many_open_pages_do_not_stop_the_server_answering(served: Served, project: Path) -> None:
+    """Event streams hold no worker: three times the pool's size of them open, pages load."""
+    streams = [served.stream() for _ in range(3 * httpserve.WORKERS)]
+    try:
+        assert all(s.status == 200 and s.event() for s in streams)
+        started = time.monotonic()
+        assert served.get("/")[0] == 200
+        assert served.get("/handout")[0] == 200
+        assert time.monotonic() - started < 5
+
+        patient = project / TOPIC / "patient.md"
+        patient.write_text(patient.read_text(encoding="utf-8") + f"\n{CITED}\n", "utf-8")
+        assert len({s.event() for s in streams}) == 1  # every page is told, the same version
+    finally:
+        for stream in streams:
+            stream.close()
+
+
+def test_event_streams_are_capped_and_closed_ones_are_freed(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(httpserve, "MAX_STREAMS", 2)
+    first, second = served.stream(), served.stream()
+    refused = served.stream()
+    assert (first.status, second.status, refused.status) == (200, 200, 503)
+    refused.close()
+    first.close()  # a closed tab gives its place back
+    opened: list[EventStream] = []
+
+    def reopen() -> bool:
+        stream = served.stream()
+        opened.append(stream)
+        return stream.status == 200
+
+    assert wait_for(reopen)
+    for stream in (second, *opened):
+        stream.close()
+
+
+def test_the_event_stream_keeps_the_host_check(served: Served) -> None:
+    stream = EventStream(served.host, served.port, host_header="attacker.example:80")
+    assert stream.status == 403
+    stream.close()
+    assert served.raw(EVENTS, host_header="attacker.example") == 403
