@@ -29,7 +29,6 @@ from publish.topic import (
     translations,
     variant_name,
 )
-from publish.workers import pool
 
 
 class _Named(Protocol):
@@ -150,14 +149,16 @@ class Job:
         return self.folder.name if self.language is None else f"{self.folder.name}.{self.language}"
 
 
-def build_topic(job: Job) -> TopicResult:
+def build_topic(job: Job, only_if_up_to_date: bool = False) -> TopicResult | None:
     """Render each selected artifact whose inputs changed, then write it; a failure writes nothing.
 
     Under the topic's lock, the topic's files are hashed once and each artifact's key
     compared with the manifest. An artifact whose key matches, and whose file is
     unchanged, is up to date and skipped (unless `force`); when nothing needs doing,
     the topic is not even parsed. Entries of artifacts no longer selected are kept
-    only while their key still matches.
+    only while their key still matches. With `only_if_up_to_date`, a topic with work to
+    do is left alone and None returned: `build_topics` asks this first, in its own
+    process, and hands only the rest to workers.
     """
     started = time.perf_counter()
     topic: Topic | None = None
@@ -199,6 +200,8 @@ def build_topic(job: Job) -> TopicResult:
             or built.damaged()
             or (built.profile, built.not_built) != (profile, skipped)
         ):
+            if only_if_up_to_date:
+                return None
             topic = topic or load_topic(job.folder, language=job.language)
             files: dict[str, bytes] = {}
             for artifact, rendered in zip(
@@ -261,10 +264,10 @@ def shard(units: list[_Unit], spec: str | None) -> list[_Unit]:
     ]
 
 
-def _build_one(job: Job) -> TopicResult | PublishError:
+def _build_one(job: Job, only_if_up_to_date: bool = False) -> TopicResult | PublishError | None:
     """Worker entry point: a result or the error, never an exception across processes."""
     try:
-        return build_topic(job)
+        return build_topic(job, only_if_up_to_date)
     except PublishError as exc:
         return exc
     except OSError as exc:  # a full disk or temporary folder while rendering: exit 6
@@ -330,15 +333,27 @@ def build_topics(
         for tag in sorted(wanted - built):
             raise UsageError(f"no topic is written or translated in {tag!r} (--lang {tag})")
     tasks = shard(tasks, shard_spec)
+    # units with nothing to do are answered here: starting workers would cost more
+    done: dict[int, TopicResult | PublishError | None] = {
+        index: None if force else _build_one(task, only_if_up_to_date=True)
+        for index, task in enumerate(tasks)
+    }
+    _collect((o for o in done.values() if o is not None), progress)
+    todo = [index for index, outcome in done.items() if outcome is None]
+    work = [tasks[index] for index in todo]
     cores = jobs or os.cpu_count() or 1
-    workers = min(cores, len(tasks)) or 1
-    if len(tasks) == 1:  # one topic in one language: its artifacts side by side instead
-        tasks = [replace(tasks[0], artifact_jobs=cores)]
+    workers = min(cores, len(work)) or 1
+    if len(work) == 1:  # one topic in one language: its artifacts side by side instead
+        work = [replace(work[0], artifact_jobs=cores)]
     if workers > 1:
+        from publish.workers import pool
+
         with pool(workers) as topic_workers:
-            outcomes = _collect(topic_workers.map(_build_one, tasks), progress)
+            finished = _collect(topic_workers.map(_build_one, work), progress)
     else:
-        outcomes = _collect(map(_build_one, tasks), progress)
+        finished = _collect(map(_build_one, work), progress)
+    done.update(zip(todo, finished, strict=True))
+    outcomes = [o for o in done.values() if o is not None]
     seen = set()
     for outcome in outcomes:
         if isinstance(outcome, PublishError):
@@ -363,12 +378,12 @@ def _languages(folder: Path, wanted: set[str] | None) -> list[str | None]:
 
 
 def _collect(
-    outcomes: Iterable[TopicResult | PublishError],
+    outcomes: Iterable[TopicResult | PublishError | None],
     progress: Callable[[TopicResult | PublishError], None] | None,
-) -> list[TopicResult | PublishError]:
-    collected = []
+) -> list[TopicResult | PublishError | None]:
+    collected: list[TopicResult | PublishError | None] = []
     for outcome in outcomes:
-        if progress:
+        if progress and outcome is not None:
             progress(outcome)
         collected.append(outcome)
     return collected

@@ -11,12 +11,10 @@ artifacts render one after another.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from publish.errors import PublishError
-from publish.workers import pool
 
 if TYPE_CHECKING:
     from publish.render.options import Options, RenderedFile
@@ -34,6 +32,10 @@ def render_all(
     forks, up to that many at once. A failure is raised as the serial loop would raise it:
     the first artifact's, in order."""
     global _WORK
+    import multiprocessing  # here: a build with nothing to render never needs it
+
+    from publish.workers import pool
+
     workers = min(workers, len(artifacts))
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return [artifact.render_module().render_file(topic, options) for artifact in artifacts]
