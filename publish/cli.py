@@ -243,9 +243,16 @@ def _progress(enabled: bool):  # type: ignore[no-untyped-def]
     from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(transient=True, console=Console(stderr=True)) as bar:
+    # no refresh thread: a build forks its renderers, which a running thread makes unsafe
+    with Progress(transient=True, console=Console(stderr=True), auto_refresh=False) as bar:
         task = bar.add_task("building topics", total=None)
-        yield lambda: bar.advance(task)
+        bar.refresh()
+
+        def advance() -> None:
+            bar.advance(task)
+            bar.refresh()
+
+        yield advance
 
 
 UNITS = ("pages", "chapters")
@@ -603,6 +610,29 @@ def fhir(topics: tuple[Path, ...], dist: Path, out: Path | None, embed: bool, qu
         sys.exit(errors[0].exit_code)
 
 
+def _base_url(given: str | None, site_url: str | None) -> str | None:
+    """The site's address: --base-url, held to the rule for the profile's `site_url` (https,
+    no query or fragment), else `site_url`. A different address is said aloud: the printed
+    QR codes open `site_url`."""
+    if given is None:
+        return site_url
+    from pydantic_core import PydanticCustomError
+
+    from publish.errors import UsageError
+    from publish.fields import site_url as checked
+
+    try:
+        url = checked(given)
+    except PydanticCustomError as exc:
+        raise UsageError(f"--base-url {exc.message()}") from None
+    if site_url is not None and url.rstrip("/") != site_url.rstrip("/"):
+        _err(
+            f"note: --base-url {url} is not the profile's site_url {site_url}, which the "
+            "printed QR codes open"
+        )
+    return url
+
+
 @cli.command()
 @_dist_option("--dist", "Folder the topics were built into (`publish build --out`).")
 @click.option(
@@ -642,10 +672,8 @@ def site(
       publish build && publish site --base-url https://clinic.example/handouts
       publish site --drafts --out /tmp/review-site
     """
-    from publish.errors import UsageError
     from publish.project import Project
     from publish.render.options import Options
-    from publish.sanitize import is_web_url
     from publish.site.layout import DEFAULT_FOLDER
     from publish.site.writer import write_site
 
@@ -653,9 +681,7 @@ def site(
     try:
         profile = _load_profile(profile_path, project)
         options = Options(project=project, profile=profile)
-        url = base_url or profile.site_url
-        if url is not None and not is_web_url(url):
-            raise UsageError(f"--base-url must be an http(s) address, not {url[:80]!r}")
+        url = _base_url(base_url, profile.site_url)
         result = write_site(dist, out or dist / DEFAULT_FOLDER, options, url, drafts)
     except PublishError as exc:
         _report(exc)

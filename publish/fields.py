@@ -205,16 +205,16 @@ _HTTPS_BASE = r"^https://[^?#]+$"
 """A base address a page's path is added to: https, and no query or fragment to cut it."""
 
 
-def _site_url(value: Any) -> str:
+def site_url(value: Any) -> str:
     """An https URL: a printed code must not send a patient to a page that anyone on the
-    way can rewrite."""
+    way can rewrite. Also checks `publish site --base-url`, which must be as safe."""
     url = _matching(URL, "an https URL")(value)
     return _matching(_HTTPS_BASE, "an https URL without '?' or '#'")(url)
 
 
 SiteUrl = Annotated[
     str,
-    PlainValidator(_site_url),
+    PlainValidator(site_url),
     WithJsonSchema({"type": "string", "allOf": [{"pattern": URL}, {"pattern": _HTTPS_BASE}]}),
 ]
 """The base address of a clinic's handout site: https, without query or fragment."""

@@ -87,6 +87,20 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def _swap(staging: Path, target: Path) -> None:
+    """Put the staged folder in the target's place in one step; the old one is removed."""
+    if not target.exists():
+        os.rename(staging, target)
+    elif _exchange(staging, target):
+        shutil.rmtree(staging)
+    else:
+        old = staging.with_name(staging.name + "-old")
+        os.rename(target, old)
+        os.rename(staging, target)
+        shutil.rmtree(old)
+    _fsync_dir(target.parent)
+
+
 def commit(target: Path, files: dict[str, bytes], remove: Iterable[str] = ()) -> None:
     """Make `target` hold `files` plus whatever else it held (less `remove`), atomically."""
     dropped = set(remove)
@@ -112,16 +126,7 @@ def commit(target: Path, files: dict[str, bytes], remove: Iterable[str] = ()) ->
             os.chmod(staging / name, 0o644)
         os.chmod(staging, 0o755)
         _fsync_dir(staging)
-        if not target.exists():
-            os.rename(staging, target)
-        elif _exchange(staging, target):
-            shutil.rmtree(staging)
-        else:
-            old = staging.with_name(staging.name + "-old")
-            os.rename(target, old)
-            os.rename(staging, target)
-            shutil.rmtree(old)
-        _fsync_dir(target.parent)
+        _swap(staging, target)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise OutputError(f"cannot write: {exc.strerror or exc}", target) from exc
@@ -135,36 +140,38 @@ def replace_tree(
 ) -> None:
     """Make `target` hold exactly `files` (paths inside it, with subfolders) in one step.
 
-    The new tree is staged beside the target and passed to `verify`, which raises to keep
-    the old one; only then are the two swapped. Used for a whole site, where a file left
-    from an earlier run (a topic since withdrawn) must not stay published."""
+    The new tree is staged beside the target, synced to disk and passed to `verify`, which
+    raises to keep the old one; only then are the two swapped. Used for a whole site, where
+    a file left from an earlier run (a topic since withdrawn) must not stay published."""
     check_folder(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot write: {exc.strerror or exc}", target.parent) from exc
     with locked(target):
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
+        except OSError as exc:
+            raise OutputError(f"cannot write: {exc.strerror or exc}", target.parent) from exc
         try:
             for name, data in sorted(files.items()):
                 path = staging / name
                 if not path.resolve().is_relative_to(staging.resolve()):
                     raise OutputError("refused: a path that leads outside the folder", path)
                 path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(data)
+                with open(path, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
                 os.chmod(path, 0o644)
-            for folder in (p for p in staging.rglob("*") if p.is_dir()):
+            for folder in sorted((p for p in staging.rglob("*") if p.is_dir()), reverse=True):
                 os.chmod(folder, 0o755)
+                _fsync_dir(folder)
             os.chmod(staging, 0o755)
+            _fsync_dir(staging)
             if verify is not None:
                 verify(staging)
-            if not target.exists():
-                os.rename(staging, target)
-            elif _exchange(staging, target):
-                shutil.rmtree(staging)
-            else:
-                old = staging.with_name(staging.name + "-old")
-                os.rename(target, old)
-                os.rename(staging, target)
-                shutil.rmtree(old)
-            _fsync_dir(target.parent)
+            _swap(staging, target)
         except OSError as exc:
             shutil.rmtree(staging, ignore_errors=True)
             raise OutputError(f"cannot write: {exc.strerror or exc}", target) from exc

@@ -19,8 +19,14 @@ from multiprocessing.context import BaseContext
 _PR_SET_PDEATHSIG = 1
 
 
-def pool(workers: int, context: BaseContext | None = None) -> ProcessPoolExecutor:
-    """A process pool whose workers die with this process."""
+def pool(workers: int) -> ProcessPoolExecutor:
+    """A process pool whose workers die with this process. Workers are forked where the
+    system can (Linux; Python 3.14 would otherwise start them from a server process, whose
+    children are not ours to watch), so they also start without importing publish again."""
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    context: BaseContext = multiprocessing.get_context("fork" if "fork" in methods else None)
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,

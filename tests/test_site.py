@@ -220,3 +220,87 @@ def test_a_site_from_a_damaged_build_fails_and_the_old_site_stays(
         f"error: dist/{TOPIC}: reader.epub does not match the manifest; run publish build"
     )
     assert (digests(site) if site.exists() else None) == before
+
+
+def copy_of(built: Path, tmp_path: Path) -> Path:
+    project = tmp_path / "project"
+    shutil.copytree(built, project)
+    shutil.rmtree(project / "dist" / "_site", ignore_errors=True)
+    return project
+
+
+def edit_manifest(folder: Path, **fields: object) -> None:
+    path = folder / "manifest.json"
+    data = json.loads(path.read_text("utf-8"))
+    for key, value in fields.items():
+        if isinstance(value, dict):
+            data[key] = {**data[key], **value}
+        else:
+            data[key] = value
+    path.write_text(json.dumps(data), "utf-8")
+
+
+def test_what_a_release_would_refuse_is_held_back_and_marked_when_published(
+    built: Path, tmp_path: Path
+) -> None:
+    project = copy_of(built, tmp_path)
+    edit_manifest(project / "dist" / f"{TOPIC}.es", translation={"translated_from": "0.2.0"})
+    result = run_cli("site", "--base-url", BASE, cwd=project)
+    assert result.returncode == EXIT_OK, result.stderr
+    assert f"note: {TOPIC} (es): translation out of date" in result.stdout
+    site = project / "dist" / "_site"
+    assert not (site / TOPIC / "es").exists() and (site / TOPIC / "en").is_dir()
+    assert (site / "sitemap.xml").is_file()
+
+    shown = run_cli("site", "--drafts", "--base-url", BASE, cwd=project)
+    assert shown.returncode == EXIT_OK, shown.stderr
+    spanish = page(site / TOPIC / "es" / "index.html")
+    assert spanish.xpath("//p[@class='draft-stamp']/strong/text()") == [
+        "Traducción desactualizada."
+    ]
+    assert spanish.xpath("//meta[@name='robots']/@content") == ["noindex"]
+    assert page(site / "index.html").xpath("//meta[@name='robots']/@content") == ["noindex"]
+    assert not (site / "sitemap.xml").exists(), "a site with drafts is not offered to search"
+
+
+def test_a_topic_past_its_review_date_is_held_back(built: Path, tmp_path: Path) -> None:
+    project = copy_of(built, tmp_path)
+    for folder in (TOPIC, f"{TOPIC}.es"):
+        edit_manifest(project / "dist" / folder, next_review="2020-01-01")
+    result = run_cli("site", cwd=project)
+    assert result.returncode == EXIT_CONTENT
+    assert "nothing to publish" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("fields", "says"),
+    [
+        ({"topic": "javascript:alert(1)//"}, "the manifest's 'topic' is not one a build writes"),
+        ({"language": "../../x"}, "the manifest's 'language' is not one a build writes"),
+    ],
+)
+def test_a_manifest_edited_to_inject_a_link_or_a_path_is_refused(
+    built: Path, tmp_path: Path, fields: dict[str, str], says: str
+) -> None:
+    project = copy_of(built, tmp_path)
+    edit_manifest(project / "dist" / TOPIC, **fields)
+    result = run_cli("site", cwd=project)
+    assert result.returncode == EXIT_CONTENT
+    assert result.stderr.strip() == f"error: dist/{TOPIC}/manifest.json: {says}"
+    assert not (project / "dist" / "_site").exists()
+
+
+def test_two_build_folders_of_one_topic_and_language_are_refused(
+    built: Path, tmp_path: Path
+) -> None:
+    project = copy_of(built, tmp_path)
+    shutil.copytree(project / "dist" / TOPIC, project / "dist" / f"{TOPIC} copy")
+    result = run_cli("site", cwd=project)
+    assert result.returncode == EXIT_CONTENT
+    assert f"{TOPIC} and {TOPIC} copy are both {TOPIC}/en/" in result.stderr
+
+
+def test_a_base_url_is_held_to_the_site_url_rule(built: Path) -> None:
+    result = run_cli("site", "--base-url", "http://clinic.example/h", cwd=built)
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("error: --base-url must be an https URL")

@@ -34,7 +34,8 @@ def make_site(root: Path) -> Path:
     (site / "sitemap.xml").write_text("<urlset/>", "utf-8")
     (page / "index.html").write_text(PAGE, "utf-8")
     (page / "handout.pdf").write_bytes(b"%PDF built")
-    entry = {"file": "handout.pdf", "sha256": hashlib.sha256(b"%PDF built").hexdigest()}
+    digest = hashlib.sha256(b"%PDF built").hexdigest()
+    entry = {"name": "handout", "file": "handout.pdf", "sha256": digest}
     manifest = {"topic": "t", "language": "en", "translation": None, "artifacts": [entry]}
     (page / "manifest.json").write_text(json.dumps(manifest), "utf-8")
     return site
@@ -55,7 +56,28 @@ def test_a_whole_site_passes(tmp_path: Path) -> None:
             lambda s: (s / "t/en/handout.pdf").write_bytes(b"%PDF edited"),
             "t/en/handout.pdf: does not match the manifest",
         ),
-        (lambda s: (s / "t/en/handout.pdf").unlink(), "t/en/manifest.json: handout.pdf is missing"),
+        (lambda s: (s / "t/en/handout.pdf").unlink(), "t/en/handout.pdf: does not match"),
+        (
+            lambda s: (s / "t/en/old-handout.pdf").write_bytes(b"%PDF"),
+            "t/en/old-handout.pdf: offered, but not in the manifest beside it",
+        ),
+        (
+            lambda s: (s / "t/en/manifest.json").write_text("{not json", "utf-8"),
+            "t/en/manifest.json: unreadable manifest",
+        ),
+        (
+            lambda s: (s / "t/en/manifest.json").write_text(
+                (s / "t/en/manifest.json").read_text("utf-8").replace("handout.pdf", "../x.pdf"),
+                "utf-8",
+            ),
+            "t/en/manifest.json: unreadable manifest",
+        ),
+        (
+            lambda s: (s / "t/en/index.html").write_text(
+                PAGE.replace('href="handout.pdf"', 'href="javascript:alert(1)"'), "utf-8"
+            ),
+            "t/en/index.html: <a> javascript:alert(1) is not a web address",
+        ),
         (lambda s: (s / "index.html").unlink(), "index.html: missing"),
         (lambda s: (s / "catalog.xml").unlink(), "catalog.xml: missing"),
         (lambda s: (s / "catalog.xml").write_text("<feed", "utf-8"), "catalog.xml: does not parse"),

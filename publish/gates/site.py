@@ -7,14 +7,14 @@ and every file offered is, byte for byte, the one its build's manifest describes
 
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from publish.gates.findings import Finding
 from publish.manifest import MANIFEST
 
+SITE_FILES = frozenset({"index.html", MANIFEST, "cover.svg"})
+"""What the site adds to a page's folder beside the built files its manifest lists."""
 PASSED = "every link leads to a file of the site; the feed parses; every file matches its manifest"
 
 
@@ -49,7 +49,9 @@ def _name(site: Path, path: Path) -> str:
 def _resolves(site: Path, page: Path, href: str) -> str | None:
     """None if a link from `page` leads to a file of the site (or off the site); else why not."""
     parts = urlsplit(href)
-    if parts.scheme or parts.netloc or href.startswith(("#", "mailto:", "tel:")) or not href:
+    if parts.scheme.lower() not in ("", "http", "https", "mailto", "tel"):
+        return f"{href[:40]} is not a web address"
+    if parts.scheme or parts.netloc or href.startswith("#") or not href:
         return None
     target = (page.parent / unquote(parts.path)).resolve()
     if not target.is_relative_to(site.resolve()):
@@ -127,19 +129,29 @@ def _sitemap(site: Path) -> list[str]:
 
 
 def _files(site: Path, manifest: Path, dist: Path | None) -> list[str]:
-    """Each file the page's manifest lists is there as built, and the manifest is the build's."""
+    """Each file the page's manifest lists is there as built, nothing else is offered beside
+    it, and the manifest is the build's own."""
+    from publish.errors import ContentError
+    from publish.manifest import Manifest, output_folder
+
     name = _name(site, manifest)
-    data = json.loads(manifest.read_bytes())
-    found = []
-    for item in data.get("artifacts", []):
-        path = manifest.parent / str(item.get("file"))
-        if not path.is_file():
-            found.append(f"{name}: {item.get('file')} is missing")
-        elif hashlib.sha256(path.read_bytes()).hexdigest() != item.get("sha256"):
-            found.append(f"{_name(site, path)}: does not match the manifest")
+    try:
+        page = Manifest.load(manifest.parent)
+    except ContentError as exc:
+        return [f"{name}: {exc.raw}"]
+    found = [
+        f"{_name(site, page.file(item))}: does not match the manifest" for item in page.damaged()
+    ]
+    listed = {str(item["file"]) for item in page.entries} | SITE_FILES
+    found += [
+        f"{_name(site, path)}: offered, but not in the manifest beside it"
+        for path in sorted(manifest.parent.iterdir())
+        if path.name not in listed
+    ]
     if dist is not None:
-        topic, language = str(data.get("topic")), data.get("translation") and data.get("language")
-        built = dist / (topic if not language else f"{topic}.{language}") / MANIFEST
+        translation = page.fields.get("translation")
+        language = page.fields.get("language") if translation else None
+        built = output_folder(dist, str(page.fields.get("topic")), language) / MANIFEST
         if built.is_file() and built.read_bytes() != manifest.read_bytes():
             found.append(f"{name}: older than the build in {built.parent}; run publish site")
     return found

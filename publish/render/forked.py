@@ -14,8 +14,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from publish.errors import PublishError
-
 if TYPE_CHECKING:
     from publish.render.options import Options, RenderedFile
     from publish.render.registry import Artifact
@@ -30,7 +28,7 @@ def render_all(
 ) -> list[RenderedFile]:
     """Every artifact rendered, in the order given; with `workers` > 1 and a system that
     forks, up to that many at once. A failure is raised as the serial loop would raise it:
-    the first artifact's, in order."""
+    the first artifact's, in order, with its file and line."""
     global _WORK
     import multiprocessing  # here: a build with nothing to render never needs it
 
@@ -43,27 +41,17 @@ def render_all(
         artifact.render_module()  # import each renderer once, before the fork
     _WORK = (topic, options)
     try:
-        with pool(workers, multiprocessing.get_context("fork")) as children:
-            outcomes = list(children.map(_render_one, [a.renderer for a in artifacts]))
+        with pool(workers) as children:
+            return list(children.map(_render_one, [a.renderer for a in artifacts]))
     finally:
         _WORK = None
-    for outcome in outcomes:
-        if isinstance(outcome, BaseException):
-            raise outcome
-    return [o for o in outcomes if not isinstance(o, BaseException)]
 
 
-def _render_one(renderer: str) -> RenderedFile | BaseException:
-    """In a child: one artifact, or the error it raised (returned: a PublishError's own
-    arguments may not survive the trip back as a raised exception)."""
+def _render_one(renderer: str) -> RenderedFile:
+    """In a child: one artifact (an error travels back to the parent, path and line kept)."""
     from importlib import import_module
 
     assert _WORK is not None
     topic, options = _WORK
-    try:
-        rendered: RenderedFile = import_module(renderer).render_file(topic, options)
-        return rendered
-    except PublishError as exc:
-        return exc
-    except OSError as exc:
-        return exc
+    rendered: RenderedFile = import_module(renderer).render_file(topic, options)
+    return rendered

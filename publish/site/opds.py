@@ -45,19 +45,18 @@ def _add(parent: etree._Element, tag: str, text: str | None = None, **attrs: str
 def feed(
     editions: Sequence[Edition],
     title: str,
-    publisher: str | None,
+    publisher: str,
     base_url: str | None,
-    draft_label: str = "Draft",
+    marks: dict[str, str] | None = None,
 ) -> bytes:
     """The acquisition feed of every e-book: title, language, summary, date, cover, file."""
     books = [e for e in editions if e.download("epub") is not None]
     root = etree.Element(f"{{{ATOM}}}feed", nsmap={None: ATOM, "dc": DC, "opds": OPDS})
-    _add(root, "id", uuid.uuid5(uuid.NAMESPACE_URL, f"publish:catalog:{title}").urn)
+    _add(root, "id", uuid.uuid5(uuid.NAMESPACE_URL, f"publish:catalog:{base_url or ''}").urn)
     _add(root, "title", title)
     updated = max((str(e.field("updated")) for e in books), default="1970-01-01")
     _add(root, "updated", _stamp(updated))
-    if publisher:
-        _add(_add(root, "author"), "name", publisher)
+    _add(_add(root, "author"), "name", publisher)  # RFC 4287: a feed names its author
     self_href = f"{base_url.rstrip('/')}/{FEED}" if base_url else FEED
     _add(root, "link", rel="self", href=self_href, type=FEED_TYPE)
     _add(root, "link", rel="start", href=self_href, type=FEED_TYPE)
@@ -68,10 +67,9 @@ def feed(
         _add(entry, "title", str(edition.field("title")))
         _add(entry, "id", entry_id(edition))
         _add(entry, "updated", _stamp(str(edition.field("updated"))))
-        if publisher:
-            _add(_add(entry, "author"), "name", publisher)
-        if edition.is_draft:  # published with --drafts: a reading app shows the category
-            _add(entry, "category", term="draft", label=draft_label)
+        if edition.mark:  # published with --drafts: a reading app shows the category
+            label = (marks or {}).get(edition.mark, edition.mark)
+            _add(entry, "category", term=edition.mark.replace(" ", "-"), label=label)
         _add(entry, "dc:language", edition.language)
         _add(entry, "dc:issued", str(edition.field("updated")))
         if edition.field("summary"):

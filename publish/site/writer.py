@@ -12,15 +12,16 @@ import io
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from publish import __version__, outdir
 from publish.errors import ContentError, OutputError
 from publish.i18n import N_, Messages, messages_for
 from publish.render.html import messages_context, render
-from publish.render.options import Options
+from publish.render.options import Options, source_date_epoch
 from publish.render.web import inline_styles
-from publish.sanitize import clean_svg
+from publish.sanitize import SvgError, clean_svg
 from publish.site import opds
 from publish.site.editions import Edition, editions
 from publish.site.layout import FEED, INDEX, SITEMAP
@@ -36,7 +37,14 @@ DOWNLOAD_LABELS = {
 }
 """How a topic's page names each file it offers, in the page's language."""
 SITE_TITLE = N_("Patient handouts")
-DRAFT = N_("Draft")
+HELD_BACK = {
+    "draft": N_("Draft"),
+    "translation out of date": N_("Translation out of date"),
+    "review overdue": N_("Review overdue"),
+}
+"""How a page marks an edition published with --drafts, by why it was held back."""
+NOINDEX = '<meta name="robots" content="noindex" />'
+"""On every page of a site with drafts: search engines leave them out."""
 
 
 @dataclass
@@ -46,7 +54,7 @@ class SiteResult:
     """Each topic page's folder in the site, in order."""
     books: int = 0
     left_out: list[str] = field(default_factory=list)
-    """Drafts not published (without --drafts), as `topic (language)`."""
+    """Editions held back (without --drafts), as `topic (language): why`."""
 
 
 def language_name(tag: str) -> str:
@@ -76,7 +84,9 @@ def topic_page(edition: Edition, siblings: Sequence[Edition], options: Options) 
     index after the masthead, the files to download before the footer. The safety blocks
     stay where the handout has them, first after the title."""
     messages = _messages(edition.language, options)
-    handout = (edition.folder / "handout.html").read_bytes().decode("utf-8")
+    web = edition.download("web")
+    assert web is not None  # read_edition refuses a build without it
+    handout = (edition.folder / web.filename).read_bytes().decode("utf-8")
     downloads = [
         {
             "filename": d.filename,
@@ -97,7 +107,13 @@ def topic_page(edition: Edition, siblings: Sequence[Edition], options: Options) 
         for other in siblings
         if other is not edition
     ]
-    context = {"languages": languages, "downloads": downloads, **messages_context(messages)}
+    mark = messages.gettext(HELD_BACK[edition.mark]) if edition.mark else None
+    context = {
+        "languages": languages,
+        "downloads": downloads,
+        "mark": None if edition.mark == "draft" else mark,  # a draft marks itself
+        **messages_context(messages),
+    }
     top = render("site/languages.html", options.templates, **context)
     bottom = render("site/formats.html", options.templates, **context)
     head, masthead, rest = handout.partition("</header>")
@@ -105,8 +121,10 @@ def topic_page(edition: Edition, siblings: Sequence[Edition], options: Options) 
     if not masthead or not footer:
         raise ContentError(
             "the web handout needs a </header> and a <footer> to put the site's links beside",
-            edition.folder / "handout.html",
+            edition.folder / web.filename,
         )
+    if mark:  # published with --drafts: kept out of search engines, as the sitemap is
+        head = head.replace("</head>", f"{NOINDEX}\n</head>", 1)
     return f"{head}{masthead}\n{top}{body}{bottom}{footer}{tail}".encode()
 
 
@@ -131,7 +149,7 @@ def index_page(published: Sequence[Edition], drafts: bool, options: Options) -> 
                         "name": language_name(e.language),
                         "title": e.field("title"),
                         "version": e.field("version"),
-                        "draft": e.is_draft,
+                        "mark": messages.gettext(HELD_BACK[e.mark]) if e.mark else None,
                         "next_review": e.field("next_review"),
                     }
                     for e in group
@@ -145,7 +163,7 @@ def index_page(published: Sequence[Edition], drafts: bool, options: Options) -> 
         title=messages.gettext(SITE_TITLE),
         profile=options.profile,
         topics=listed,
-        drafts=drafts and any(e.is_draft for e in published),
+        drafts=any(e.mark for e in published),
         feed=FEED,
         styles=inline_styles(options),
         version=__version__,
@@ -159,9 +177,13 @@ def cover(edition: Edition) -> bytes | None:
     epub = edition.download("epub")
     if epub is None:
         return None
-    with zipfile.ZipFile(io.BytesIO((edition.folder / epub.filename).read_bytes())) as book:
-        names = [n for n in book.namelist() if n.rsplit("/", 1)[-1] == opds.COVER]
-        return clean_svg(book.read(names[0])).data if names else None
+    path = edition.folder / epub.filename
+    try:
+        with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as book:
+            names = [n for n in book.namelist() if n.rsplit("/", 1)[-1] == opds.COVER]
+            return clean_svg(book.read(names[0])).data if names else None
+    except (zipfile.BadZipFile, SvgError) as exc:
+        raise ContentError(f"the e-book's cover cannot be read: {exc}", path) from exc
 
 
 def site_files(
@@ -187,11 +209,11 @@ def site_files(
     files[FEED] = opds.feed(
         published,
         f"{clinic}: {title}" if clinic else title,
-        clinic,
+        clinic or title,
         base_url,
-        messages.gettext(DRAFT),
+        {reason: messages.gettext(label) for reason, label in HELD_BACK.items()},
     )
-    if base_url:
+    if base_url and not any(e.mark for e in published):
         files[SITEMAP] = opds.sitemap(published, base_url)
     return files
 
@@ -204,7 +226,8 @@ def write_site(
 
     if not dist.is_dir():
         raise ContentError("nothing to publish: no build folder; run publish build", dist)
-    published, left_out = editions(dist, drafts)
+    when = source_date_epoch()
+    published, left_out = editions(dist, drafts, when.date() if when else date.today())
     if not published:
         raise ContentError(
             "nothing to publish: no approved topic is built (pass --drafts to include drafts)"
@@ -226,5 +249,5 @@ def write_site(
     outdir.replace_tree(out, files, verify)
     result = SiteResult(out, [e.path for e in published])
     result.books = sum(1 for e in published if e.download("epub") is not None)
-    result.left_out = [f"{e.topic} ({e.language})" for e in left_out]
+    result.left_out = [f"{e.topic} ({e.language}): {why}" for e, why in left_out]
     return result
