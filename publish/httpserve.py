@@ -175,6 +175,9 @@ class BoundedHTTPServer(HTTPServer):
                 self.shutdown_request(request)
 
     def server_close(self) -> None:
+        if not hasattr(self, "_waiter"):  # the address could not be bound: nothing started
+            super().server_close()
+            return
         self._closed.set()
         self._waiter.join(timeout=2)
         with self._lock:

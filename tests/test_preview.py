@@ -442,3 +442,19 @@ def test_the_event_stream_keeps_the_host_check(served: Served) -> None:
     assert stream.status == 403
     stream.close()
     assert served.raw(EVENTS, host_header="attacker.example") == 403
+
+
+def test_a_port_in_use_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    from helpers import run_cli
+
+    copy_seeds(tmp_path / "seeds")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("preview", "--port", str(port), cwd=tmp_path, timeout=60)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"error: cannot listen on 127.0.0.1:{port} (Address already in use); "
+        "choose another --port, or --port 0 for a free one"
+    ]
