@@ -202,8 +202,21 @@ def test_a_folder_publish_did_not_write_is_never_replaced(built: Path, tmp_path:
     (mine / "notes.txt").write_text("keep me", "utf-8")
     result = run_cli("site", "--out", str(mine), cwd=built)
     assert result.returncode == EXIT_OUTPUT
-    assert result.stderr.count("\n") == 1 and "did not write" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "notes.txt was not written by publish site" in result.stderr
     assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+
+
+def test_a_file_added_to_a_written_site_is_never_deleted(built: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert run_cli("site", "--out", str(out), cwd=built).returncode == EXIT_OK
+    again = run_cli("site", "--out", str(out), cwd=built)
+    assert again.returncode == EXIT_OK, again.stderr  # its own files: replaced
+    (out / ".htaccess").write_text("AddType application/epub+zip .epub\n", "utf-8")
+    refused = run_cli("site", "--out", str(out), cwd=built)
+    assert refused.returncode == EXIT_OUTPUT
+    assert ".htaccess was not written by publish site" in refused.stderr
+    assert (out / ".htaccess").read_text("utf-8").startswith("AddType")
 
 
 def test_a_site_from_a_damaged_build_fails_and_the_old_site_stays(

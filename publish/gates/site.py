@@ -29,7 +29,7 @@ def problems(site: Path, dist: Path | None = None) -> list[str]:
         found += _files(site, manifest, dist)
     if not (site / "index.html").is_file():
         found.append("index.html: missing")
-    return found
+    return list(dict.fromkeys(found))  # a cover is both image and thumbnail: named once
 
 
 def findings(site: Path, dist: Path | None) -> list[Finding]:

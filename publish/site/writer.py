@@ -27,7 +27,31 @@ from publish.site.editions import Edition, editions
 from publish.site.layout import FEED, INDEX, SITEMAP
 
 MARK = ".publish-site"
-"""Left in the site's root: a folder holding it is one `publish site` may replace."""
+"""Left in the site's root: the list of the files `publish site` wrote there. The next run
+replaces the folder only if it holds no other file: a file someone added by hand (a
+`.htaccess`, a page of their own) is never deleted."""
+
+
+def _foreign(out: Path) -> str | None:
+    """A file in `out` that the last `publish site` there did not write, if any (an empty or
+    missing folder has none)."""
+    if not out.is_dir():
+        return None
+    present = sorted(
+        p.relative_to(out).as_posix()
+        for p in out.rglob("*")
+        if (p.is_file() or p.is_symlink()) and not _ours(p.name)
+    )
+    mark = out / MARK
+    written = set(mark.read_text("utf-8").splitlines()) if mark.is_file() else set()
+    return next((name for name in present if name not in written and name != MARK), None)
+
+
+def _ours(name: str) -> bool:
+    """A lock file `publish site --out` left for a folder inside this one."""
+    return name.startswith(".") and name.endswith(".lock")
+
+
 DOWNLOAD_LABELS = {
     "handout": N_("Printable handout (PDF)"),
     "large-print": N_("Large-print handout (PDF)"),
@@ -190,7 +214,7 @@ def site_files(
     published: Sequence[Edition], options: Options, base_url: str | None, drafts: bool
 ) -> dict[str, bytes]:
     """Every file of the site by its path inside it."""
-    files: dict[str, bytes] = {MARK: b"A static site written by publish (publish site).\n"}
+    files: dict[str, bytes] = {}
     for edition in published:
         siblings = [e for e in published if e.topic == edition.topic]
         files[edition.path + INDEX] = topic_page(edition, siblings, options)
@@ -215,6 +239,7 @@ def site_files(
     )
     if base_url and not any(e.mark for e in published):
         files[SITEMAP] = opds.sitemap(published, base_url)
+    files[MARK] = "".join(f"{name}\n" for name in sorted(files)).encode()
     return files
 
 
@@ -235,9 +260,12 @@ def write_site(
             else "nothing to publish: no topic is built; run publish build",
             dist,
         )
-    if out.exists() and any(out.iterdir()) and not (out / MARK).is_file():
+    foreign = _foreign(out)
+    if foreign:
         raise OutputError(
-            "refused: the folder holds files publish did not write; choose another --out", out
+            f"refused: {foreign} was not written by publish site, and writing the site "
+            "replaces the whole folder; move it out or choose another --out",
+            out,
         )
 
     def verify(staged: Path) -> None:
