@@ -160,7 +160,7 @@ def test_extra_disclaimer_follows_the_built_in_one(
 ) -> None:
     path = clinic_build / artifact
     text = pdf_text(path) if path.suffix == ".pdf" else epub_text(path)
-    assert f"{DISCLAIMER} {squash(clinic['disclaimer_extra'])}" in text
+    assert f"{DISCLAIMER} {squash(clinic['disclaimer_extra']['en'])}" in text
 
 
 def test_epub_about_page_names_the_clinic(clinic_build: Path, clinic: dict) -> None:

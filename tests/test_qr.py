@@ -191,8 +191,8 @@ def test_a_full_clinic_block_and_the_code_share_the_masthead_within_two_pages(
     example = Path(__file__).resolve().parent.parent / "docs" / "example-clinic"
     for name in ("publish.toml", "logo.svg"):
         (project / name).write_bytes((example / name).read_bytes())
-    with (project / "publish.toml").open("a", encoding="utf-8") as profile_file:
-        profile_file.write(f'site_url = "{SITE}"\n')
+    profile_file = project / "publish.toml"  # site_url before the profile's tables
+    profile_file.write_text(f'site_url = "{SITE}"\n' + profile_file.read_text("utf-8"), "utf-8")
     profile = load_profile(project / "publish.toml")
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(project)
