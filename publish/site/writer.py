@@ -93,10 +93,13 @@ def language_name(tag: str) -> str:
 
 
 def _size(n: int, messages: Messages) -> str:
+    """A file's size as the page's language writes numbers, always to one decimal ("25.0 KB"
+    beside "42.4 KB"), its number and unit held on one line."""
     from babel.numbers import format_decimal
 
     value, unit = (n / 1024, "KB") if n < 1024 * 1024 else (n / 1024 / 1024, "MB")
-    return f"{format_decimal(round(value, 1), locale=messages.language.replace('-', '_'))} {unit}"
+    locale = messages.language.replace("-", "_")
+    return f"{format_decimal(value, format='#,##0.0', locale=locale)}\u00a0{unit}"
 
 
 def _messages(language: str, options: Options) -> Messages:
