@@ -17,6 +17,7 @@ from pathlib import Path
 
 from publish import __version__, outdir
 from publish.errors import ContentError, OutputError
+from publish.fsutil import read_no_follow
 from publish.i18n import N_, Messages, messages_for
 from publish.render.html import messages_context, render
 from publish.render.options import Options, source_date_epoch
@@ -43,7 +44,10 @@ def _foreign(out: Path) -> str | None:
         if (p.is_file() or p.is_symlink()) and not _ours(p.name)
     )
     mark = out / MARK
-    written = set(mark.read_text("utf-8").splitlines()) if mark.is_file() else set()
+    if mark.is_symlink() or (mark.exists() and not mark.is_file()):
+        return MARK
+    listed = read_no_follow(mark).decode("utf-8", "replace") if mark.is_file() else ""
+    written = set(listed.splitlines())
     return next((name for name in present if name not in written and name != MARK), None)
 
 
