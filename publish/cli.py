@@ -664,8 +664,11 @@ def site(
     other languages and to every built file with its size) at
     <topic id>/<language>/; index.html lists them all with version, status and
     review date; catalog.xml is an OPDS 1.2 catalog of the e-books for reading
-    apps; sitemap.xml lists the pages when the site's address is known. Drafts
-    are left out unless --drafts. The same builds give the same bytes.
+    apps; sitemap.xml lists the pages when the site's address is known. What a
+    release would refuse (a draft, a translation of an older version, a review
+    date passed) is left out unless --drafts, which marks it on every page. The
+    same builds give the same bytes; a file the last run did not write is
+    never deleted.
 
     \b
     Examples:
