@@ -84,6 +84,7 @@ def cli(debug: bool) -> None:
       publish build                # every topic -> dist/
       publish check                # gates before printing
       publish fhir                 # DocumentReferences for record systems
+      publish site                 # a static site of every built topic, with a catalog
     """
     del debug  # main() reads --debug before Click runs, to show tracebacks of any failure
 
