@@ -101,29 +101,15 @@ def _swap(staging: Path, target: Path) -> None:
     _fsync_dir(target.parent)
 
 
-def commit(target: Path, files: dict[str, bytes], remove: Iterable[str] = ()) -> None:
-    """Make `target` hold `files` plus whatever else it held (less `remove`), atomically."""
-    dropped = set(remove)
-    check_folder(target)
+def _replace(target: Path, fill: Callable[[Path], None]) -> None:
+    """Stage a new folder beside `target`, let `fill` write it (raising keeps the old one),
+    sync it and swap it into place; anything left half-written is removed."""
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
     except OSError as exc:
         raise OutputError(f"cannot write: {exc.strerror or exc}", target.parent) from exc
     try:
-        if target.is_dir():
-            for entry in target.iterdir():
-                if entry.name in files or entry.name in dropped:
-                    continue
-                if entry.is_dir() and not entry.is_symlink():
-                    shutil.copytree(entry, staging / entry.name, symlinks=True)
-                else:
-                    shutil.copy2(entry, staging / entry.name, follow_symlinks=False)
-        for name, data in files.items():
-            with open(staging / name, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(staging / name, 0o644)
+        fill(staging)
         os.chmod(staging, 0o755)
         _fsync_dir(staging)
         _swap(staging, target)
@@ -133,6 +119,35 @@ def commit(target: Path, files: dict[str, bytes], remove: Iterable[str] = ()) ->
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _write(path: Path, data: bytes) -> None:
+    """One file, on disk before the folder holding it is swapped in."""
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.chmod(path, 0o644)
+
+
+def commit(target: Path, files: dict[str, bytes], remove: Iterable[str] = ()) -> None:
+    """Make `target` hold `files` plus whatever else it held (less `remove`), atomically."""
+    dropped = set(remove)
+    check_folder(target)
+
+    def fill(staging: Path) -> None:
+        if target.is_dir():
+            for entry in target.iterdir():
+                if entry.name in files or entry.name in dropped:
+                    continue
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.copytree(entry, staging / entry.name, symlinks=True)
+                else:
+                    shutil.copy2(entry, staging / entry.name, follow_symlinks=False)
+        for name, data in files.items():
+            _write(staging / name, data)
+
+    _replace(target, fill)
 
 
 def replace_tree(
@@ -148,33 +163,19 @@ def replace_tree(
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"cannot write: {exc.strerror or exc}", target.parent) from exc
+
+    def fill(staging: Path) -> None:
+        for name, data in sorted(files.items()):
+            path = staging / name
+            if not path.resolve().is_relative_to(staging.resolve()):
+                raise OutputError("refused: a path that leads outside the folder", path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _write(path, data)
+        for folder in sorted((p for p in staging.rglob("*") if p.is_dir()), reverse=True):
+            os.chmod(folder, 0o755)
+            _fsync_dir(folder)
+        if verify is not None:
+            verify(staging)
+
     with locked(target):
-        try:
-            staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.staging-", dir=target.parent))
-        except OSError as exc:
-            raise OutputError(f"cannot write: {exc.strerror or exc}", target.parent) from exc
-        try:
-            for name, data in sorted(files.items()):
-                path = staging / name
-                if not path.resolve().is_relative_to(staging.resolve()):
-                    raise OutputError("refused: a path that leads outside the folder", path)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                with open(path, "wb") as handle:
-                    handle.write(data)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.chmod(path, 0o644)
-            for folder in sorted((p for p in staging.rglob("*") if p.is_dir()), reverse=True):
-                os.chmod(folder, 0o755)
-                _fsync_dir(folder)
-            os.chmod(staging, 0o755)
-            _fsync_dir(staging)
-            if verify is not None:
-                verify(staging)
-            _swap(staging, target)
-        except OSError as exc:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise OutputError(f"cannot write: {exc.strerror or exc}", target) from exc
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+        _replace(target, fill)

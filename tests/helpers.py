@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -102,3 +103,26 @@ def normalize_refuses(tmp_path: Path, name: str, data: bytes) -> str:
     assert result.stderr.startswith(f"error: raw/{name}: ")
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
     return result.stderr
+
+
+def structure_elements(pdf: Any) -> list[Any]:
+    """Every element of an open PDF's structure tree (pikepdf), each once, in tree order."""
+    import pikepdf
+
+    found: list[Any] = []
+    seen: set[tuple[int, int]] = set()
+    pending: list[Any] = [pdf.Root.StructTreeRoot]
+    while pending:
+        element = pending.pop(0)
+        if isinstance(element, pikepdf.Array):
+            pending[:0] = list(element)
+        elif isinstance(element, pikepdf.Dictionary):
+            if element.is_indirect:
+                if element.objgen in seen:
+                    continue
+                seen.add(element.objgen)
+            if "/S" in element:
+                found.append(element)
+            if "/K" in element:
+                pending.insert(0, element.K)
+    return found

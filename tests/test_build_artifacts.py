@@ -22,6 +22,7 @@ import pikepdf
 import pypdf
 import pytest
 import yaml
+from helpers import structure_elements
 from lxml import etree
 
 from publish import __version__
@@ -327,24 +328,9 @@ def test_clinician_summary_is_denser_than_the_handout(built_topic: Path) -> None
     assert body_size < 12
 
 
-def _structure(element: object, seen: set) -> Iterator[pikepdf.Dictionary]:
-    if isinstance(element, pikepdf.Array):
-        for child in element:
-            yield from _structure(child, seen)
-    elif isinstance(element, pikepdf.Dictionary):
-        if element.is_indirect:
-            if element.objgen in seen:
-                return
-            seen.add(element.objgen)
-        if "/S" in element:
-            yield element
-        if "/K" in element:
-            yield from _structure(element.K, seen)
-
-
 def test_handout_figure_has_alternative_text(built_topic: Path) -> None:
     with pikepdf.open(built_topic / "handout.pdf") as pdf:
-        elements = list(_structure(pdf.Root.StructTreeRoot, set()))
+        elements = structure_elements(pdf)
         figures = [e for e in elements if e.S == "/Figure"]
         assert len(figures) == 1
         assert "treatment at a clinic" in str(figures[0].get("/Alt", ""))

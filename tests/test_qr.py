@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pikepdf
 import pypdf
 import pytest
-from helpers import copy_seeds
+from helpers import copy_seeds, structure_elements
 
 from publish.builder import build_topics
 from publish.config import load_profile
@@ -70,24 +69,9 @@ def _decoded(pdf: Path, folder: Path) -> list[str]:
     return found
 
 
-def _structure(element: object, seen: set[tuple[int, int]]) -> Iterator[pikepdf.Dictionary]:
-    if isinstance(element, pikepdf.Array):
-        for child in element:
-            yield from _structure(child, seen)
-    elif isinstance(element, pikepdf.Dictionary):
-        if element.is_indirect:
-            if element.objgen in seen:
-                return
-            seen.add(element.objgen)
-        if "/S" in element:
-            yield element
-        if "/K" in element:
-            yield from _structure(element.K, seen)
-
-
 def _figure_alts(pdf: Path) -> list[str]:
     with pikepdf.open(pdf) as document:
-        elements = _structure(document.Root.StructTreeRoot, set())
+        elements = structure_elements(document)
         return [str(e.get("/Alt", "")) for e in elements if e.S == "/Figure"]
 
 

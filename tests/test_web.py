@@ -119,17 +119,22 @@ def test_a_page_without_a_language_is_named(tmp_path: Path) -> None:
     assert web.problems(path, ARTIFACTS["web"]) == ["the page has no lang attribute"]
 
 
-def test_a_stylesheet_that_hides_the_disclaimer_fails_the_safety_gate(
-    built_project: Path, tmp_path: Path, run_publish
-) -> None:
+def with_web_stylesheet(built_project: Path, tmp_path: Path, css: str) -> Path:
+    """A copy of the built project whose own templates/css/web.css holds `css`."""
     project = tmp_path / "project"
     shutil.copytree(built_project, project)
     override = project / "templates" / "css"
     override.mkdir(parents=True)
+    (override / "web.css").write_text(css, encoding="utf-8")
+    return project
+
+
+def test_a_stylesheet_that_hides_the_disclaimer_fails_the_safety_gate(
+    built_project: Path, tmp_path: Path, run_publish
+) -> None:
     bundled = Path(__file__).resolve().parent.parent / "templates" / "css" / "web.css"
-    (override / "web.css").write_text(
-        bundled.read_text("utf-8") + "\n.disclaimer { color: #e8f0f8; }\n", encoding="utf-8"
-    )
+    css = bundled.read_text("utf-8") + "\n.disclaimer { color: #e8f0f8; }\n"
+    project = with_web_stylesheet(built_project, tmp_path, css)
     built = run_publish("build", "--only", "web", cwd=project)
     assert built.returncode == 0, built.stderr
     checked = run_publish("check", cwd=project)
@@ -140,14 +145,8 @@ def test_a_stylesheet_that_hides_the_disclaimer_fails_the_safety_gate(
 def test_a_stylesheet_that_would_load_something_is_refused(
     built_project: Path, tmp_path: Path, run_publish
 ) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(built_project, project)
-    override = project / "templates" / "css"
-    override.mkdir(parents=True)
-    (override / "web.css").write_text(
-        '@font-face { font-family: X; src: url("https://fonts.example/x.woff2"); }\n',
-        encoding="utf-8",
-    )
+    css = '@font-face { font-family: X; src: url("https://fonts.example/x.woff2"); }\n'
+    project = with_web_stylesheet(built_project, tmp_path, css)
     result = run_publish("build", "--only", "web", cwd=project)
     assert result.returncode != 0
     assert "templates/css/web.css" in result.stderr and "url()" in result.stderr
